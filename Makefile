@@ -1,0 +1,72 @@
+# pocket: build, test, demo. `make check` and `make demo` install what they need from Debian first.
+VERSION    := 0.1.0
+CC         ?= gcc
+CFLAGS     ?= -O2 -g
+WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+              -Wno-format-nonliteral -Wundef -Wvla -Wpointer-arith -Wcast-align -Wimplicit-fallthrough
+ALL_CFLAGS := -std=gnu17 $(WARNINGS) -Isrc -D_GNU_SOURCE -DPOCKET_VERSION='"$(VERSION)"' \
+              -fvisibility=hidden -fstack-protector-strong -D_FORTIFY_SOURCE=2 $(CFLAGS)
+LDLIBS     := -ljansson
+BUILD      := build
+
+LIB_SRCS   := $(wildcard src/util/*.c src/spec/*.c src/container/*.c src/linux/*.c)
+CLI_SRCS   := src/pocket.c $(wildcard src/cmd/*.c)
+LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS   := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+DEB_BUILD  := gcc make pkg-config libc6-dev libjansson-dev busybox-static jq iproute2
+DEB_TEST   := $(DEB_BUILD) iproute2 util-linux procps jq
+
+.PHONY: all clean check unit integration demo deps-build deps-test bundle
+
+all: $(BUILD)/pocket
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"; $(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libpocket.a: $(LIB_OBJS)
+	ar rcs $@ $^
+
+$(BUILD)/pocket: $(CLI_OBJS) $(BUILD)/libpocket.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpocket.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# The default bundle: busybox from Debian's busybox-static, generated, never committed.
+$(BUILD)/bundle/config.json: $(BUILD)/pocket tools/mkbundle.sh
+	rm -rf $(BUILD)/bundle
+	tools/mkbundle.sh $(BUILD)/pocket $(BUILD)/bundle
+
+bundle: $(BUILD)/bundle/config.json
+
+deps-build:
+	@dpkg -s $(DEB_BUILD) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_BUILD); }
+
+deps-test:
+	@dpkg -s $(DEB_TEST) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_TEST); }
+
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do echo "# $$t"; $$t || fail=1; done; exit $$fail
+
+integration: $(BUILD)/pocket bundle
+	tests/integration/run.sh $(BUILD)/pocket $(BUILD)/bundle
+
+check:
+	$(MAKE) deps-test
+	$(MAKE) all
+	tests/run-all.sh
+
+demo:
+	$(MAKE) deps-build
+	$(MAKE) all bundle
+	tools/demo.sh $(BUILD)/pocket $(BUILD)/bundle
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -1,0 +1,40 @@
+/* Front ends: one file per verb. Each turns its flags into engine calls; none does engine work itself.
+ * A verb returns its exit status (0 on success), or -1 with err set (main prints it and exits 1). */
+#pragma once
+#include "util/args.h"
+#include "util/error.h"
+#include <stdbool.h>
+#include <sys/types.h>
+
+typedef struct pk_global {
+	const char *root;
+	const char *log_path;
+	bool log_json;
+	bool debug;
+	bool systemd_cgroup;
+	const char *cgroup_manager;
+} pk_global_t;
+
+typedef int (*pk_cmd_fn)(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
+
+int pk_cmd_create(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
+int pk_cmd_start(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
+int pk_cmd_state(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
+int pk_cmd_kill(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
+int pk_cmd_delete(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
+int pk_cmd_run(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
+int pk_cmd_list(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
+int pk_cmd_spec(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
+int pk_cmd_features(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
+
+/* Shared by create and run: load <bundle>/config.json and create the container. */
+typedef struct pk_create_flags {
+	const char *bundle, *pid_file, *console_socket;
+	bool detach, keep, no_pivot, no_new_keyring;
+	unsigned long preserve_fds;
+} pk_create_flags_t;
+int pk_cmd_parse_create_flags(int argc, char **argv, pk_create_flags_t *f, bool is_run, pk_err_t *err);
+int pk_cmd_do_create(const pk_global_t *g, const pk_create_flags_t *f, const char *id, bool foreground,
+		     pid_t *pid, pk_err_t *err);
+/* The one positional argument a verb takes (the container ID). */
+int pk_cmd_one_id(int argc, char **argv, int first, const char *verb, const char **id, pk_err_t *err);

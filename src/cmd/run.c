@@ -1,0 +1,69 @@
+/* `run`: create + start; without --detach, stay the init's parent, forward signals to it, wait, delete the
+ * container (unless --keep) and exit with its status (128+signal when it was killed). */
+#include "cmd/cmd.h"
+#include "container/container.h"
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+static int wait_forwarding(pid_t pid, const sigset_t *set)
+{
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(set, &si);
+		if (sig < 0) {
+			if (errno == EINTR)
+				continue;
+			return 255;
+		}
+		if (sig != SIGCHLD) {
+			kill(pid, sig);
+			continue;
+		}
+		int status;
+		pid_t r;
+		while ((r = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (r != pid)
+				continue; /* a process reparented to us, not the container */
+			if (WIFEXITED(status))
+				return WEXITSTATUS(status);
+			if (WIFSIGNALED(status))
+				return 128 + WTERMSIG(status);
+		}
+	}
+}
+
+int pk_cmd_run(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
+{
+	pk_create_flags_t f = {0};
+	const char *id = NULL;
+	if (pk_cmd_one_id(argc, argv, pk_cmd_parse_create_flags(argc, argv, &f, true, err), "run", &id, err) < 0)
+		return -1;
+	/* Block the signals we forward before the init exists, so none is lost in between; the init unblocks
+	 * them before exec. */
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+		sigaddset(&set, forwarded[i]);
+	if (!f.detach)
+		sigprocmask(SIG_BLOCK, &set, &old);
+	pid_t pid;
+	if (pk_cmd_do_create(g, &f, id, !f.detach, &pid, err) < 0)
+		return -1;
+	if (pk_container_start(g->root, id, err) < 0) {
+		pk_err_t ignored;
+		pk_container_delete(g->root, id, true, &ignored);
+		return -1;
+	}
+	if (f.detach)
+		return 0;
+	int status = wait_forwarding(pid, &set);
+	if (!f.keep && pk_container_delete(g->root, id, true, err) < 0)
+		return -1;
+	return status;
+}

@@ -1,0 +1,39 @@
+/* The engine: a container's lifecycle (runtime.md "Lifecycle" and "Operations"). Front ends call these with
+ * a parsed spec and flags already checked; nothing here reads argv. */
+#pragma once
+#include "container/state.h"
+#include "spec/spec.h"
+
+typedef struct pk_create_opts {
+	const char *root;      /* runtime state root, e.g. /run/pocket */
+	const char *id;
+	const char *bundle;    /* absolute */
+	const char *pid_file;  /* may be NULL */
+	bool foreground;       /* `run` without --detach: the caller stays the init's parent and waits */
+} pk_create_opts_t;
+
+/* Build the container and leave its init waiting for start. On success *pid is the init's pid. On failure
+ * nothing is left: no state directory, no process. */
+int pk_container_create(const pk_create_opts_t *o, pk_spec_t *spec, pid_t *pid, pk_err_t *err);
+int pk_container_start(const char *root, const char *id, pk_err_t *err);
+int pk_container_kill(const char *root, const char *id, int sig, bool all, pk_err_t *err);
+int pk_container_delete(const char *root, const char *id, bool force, pk_err_t *err);
+/* The state document of one container (caller frees). */
+int pk_container_state(const char *root, const char *id, json_t **out, pk_err_t *err);
+/* Run poststart/poststop hooks of a container from its bundle's config (failures warn). */
+void pk_container_hooks_warn(const pk_state_t *st, enum pk_hook_kind kind, pk_status_t status);
+
+/* The container's init (child side of clone3): see container/init.c. */
+typedef struct pk_init_ctx {
+	const pk_spec_t *spec;
+	const char *rootfs;  /* absolute path on the host */
+	const char *id, *bundle;
+	int sync_fd;         /* our end of the sync socket */
+	int fifo_fd;         /* exec.fifo, opened O_RDWR */
+	int bundle_fd;
+	int ns_fds[PK_NS_COUNT];
+	bool new_userns;
+	int runtime_fds[2]; /* the runtime's own (state dir and its lock): closed by the init at once */
+} pk_init_ctx_t;
+
+__attribute__((noreturn)) void pk_init_main(pk_init_ctx_t *ctx);

@@ -1,0 +1,258 @@
+/* `create`: the runtime's side. It does the work that needs the host's view (reading the bundle, opening
+ * namespace paths, the state directory, user mappings, createRuntime hooks) and clone3s the container's
+ * init with every namespace it can create at once. On any failure the init is killed and the state
+ * directory removed, so a refused create leaves nothing behind. */
+#include "container/container.h"
+#include "container/sync.h"
+#include "linux/hooks.h"
+#include "linux/namespaces.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void now_rfc3339(char *buf, size_t size)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	struct tm tm;
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+}
+
+/* clone3 with CLONE_PIDFD: the child starts with a copy of our memory (the parsed spec included) and runs
+ * pk_init_main(). CLONE_NEWTIME and CLONE_NEWCGROUP are left to the child: time offsets can only be
+ * written before a process enters the namespace, and the cgroup namespace's root is the cgroup the child
+ * is in when it unshares. */
+static pid_t spawn_init(pk_init_ctx_t *ctx, int flags, int *pidfd, pk_err_t *err)
+{
+	struct clone_args args = {
+		.flags = (uint64_t)(flags & ~(CLONE_NEWTIME | CLONE_NEWCGROUP)) | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+	if (pid < 0 && errno == ENOSYS) {
+		/* Before Linux 5.3: fork, then the child unshares what it can. */
+		pk_debug("clone3: %s; falling back to fork and unshare", strerror(errno));
+		pid = fork();
+		if (pid == 0) {
+			if (unshare(flags & ~(CLONE_NEWTIME | CLONE_NEWCGROUP | CLONE_NEWPID)) < 0)
+				_exit(1);
+		}
+		*pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+	}
+	if (pid < 0)
+		return pk_fail_errno(err, errno, "clone3 the container's init");
+	if (pid == 0)
+		pk_init_main(ctx);
+	return pid;
+}
+
+static int resolve_rootfs(const char *bundle, const pk_spec_t *spec, char out[PATH_MAX], pk_err_t *err)
+{
+	char joined[PATH_MAX];
+	if (spec->root_path[0] == '/')
+		snprintf(joined, sizeof joined, "%s", spec->root_path);
+	else
+		snprintf(joined, sizeof joined, "%s/%s", bundle, spec->root_path);
+	if (!realpath(joined, out))
+		return pk_fail_errno(err, errno, "root.path: %s", joined);
+	struct stat st;
+	if (stat(out, &st) < 0 || !S_ISDIR(st.st_mode))
+		return pk_fail(err, "root.path: %s is not a directory", out);
+	return 0;
+}
+
+/* Everything a half-made container holds, released by abort_create(). */
+typedef struct create_job {
+	const pk_create_opts_t *o;
+	int statedir_fd, rootdir_fd;
+	bool dir_made;
+	pid_t pid;
+	int pidfd;
+} create_job_t;
+
+static void abort_create(create_job_t *j)
+{
+	if (j->pid > 0) {
+		if (j->pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, j->pidfd, SIGKILL, NULL, 0);
+		else
+			kill(j->pid, SIGKILL);
+		waitpid(j->pid, NULL, 0);
+	}
+	if (j->dir_made) {
+		pk_err_t ignored;
+		pk_rm_rf_at(j->rootdir_fd, j->o->id, &ignored);
+	}
+}
+
+static int run_runtime_hooks(const pk_spec_t *spec, pk_state_t *st, pk_err_t *err)
+{
+	if (!spec->hooks[PK_HOOK_PRESTART].n && !spec->hooks[PK_HOOK_CREATE_RUNTIME].n)
+		return 0;
+	_cleanup_free_ char *state = pk_state_json_text(st, PK_STATUS_CREATING);
+	if (pk_hooks_run(spec, PK_HOOK_PRESTART, state, err) < 0)
+		return -1;
+	return pk_hooks_run(spec, PK_HOOK_CREATE_RUNTIME, state, err);
+}
+
+static int write_pid_file(const char *path, pid_t pid, pk_err_t *err)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%d", (int)pid);
+	if (pk_write_file_atomic(path, buf, (size_t)n, 0644, err) < 0)
+		return pk_err_wrap(err, "--pid-file");
+	return 0;
+}
+
+static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
+{
+	const pk_create_opts_t *o = j->o;
+	char rootfs[PATH_MAX];
+	if (resolve_rootfs(o->bundle, spec, rootfs, err) < 0)
+		return -1;
+	if (!spec->ns[PK_NS_MOUNT].present)
+		return pk_fail(err, "linux.namespaces: a mount namespace is required");
+	if (!spec->has_process)
+		return pk_fail(err, "process: required to create a container");
+
+	int ns_fds[PK_NS_COUNT];
+	if (pk_ns_open_paths(spec, ns_fds, err) < 0)
+		return -1;
+	_cleanup_close_ int bundle_fd = open(o->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (bundle_fd < 0) {
+		pk_ns_close_fds(ns_fds);
+		return pk_fail_errno(err, errno, "bundle %s", o->bundle);
+	}
+
+	if (pk_mkdir_p(o->root, 0711, err) < 0) {
+		pk_ns_close_fds(ns_fds);
+		return pk_err_wrap(err, "--root");
+	}
+	j->rootdir_fd = open(o->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (j->rootdir_fd < 0 || mkdirat(j->rootdir_fd, o->id, 0711) < 0) {
+		int e = errno;
+		pk_ns_close_fds(ns_fds);
+		if (e == EEXIST)
+			return pk_fail(err, "container \"%s\" already exists", o->id);
+		return pk_fail_errno(err, e, "create state directory for %s", o->id);
+	}
+	j->dir_made = true;
+	j->statedir_fd = openat(j->rootdir_fd, o->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (j->statedir_fd < 0 || flock(j->statedir_fd, LOCK_EX) < 0 ||
+	    mkfifoat(j->statedir_fd, PK_STATE_FIFO, 0600) < 0) {
+		pk_ns_close_fds(ns_fds);
+		return pk_fail_errno(err, errno, "prepare state directory for %s", o->id);
+	}
+	char created[64];
+	now_rfc3339(created, sizeof created);
+	struct passwd *pw = getpwuid(geteuid());
+	pk_state_t st = {.id = (char *)o->id,
+			 .bundle = (char *)o->bundle,
+			 .rootfs = rootfs,
+			 .created = created,
+			 .owner = pw ? pw->pw_name : (char *)"",
+			 .creating = true,
+			 .annotations = spec->annotations};
+	if (pk_state_save(j->statedir_fd, &st, err) < 0) {
+		pk_ns_close_fds(ns_fds);
+		return -1;
+	}
+
+	_cleanup_close_ int fifo = openat(j->statedir_fd, PK_STATE_FIFO, O_RDWR | O_CLOEXEC);
+	int sv[2];
+	if (fifo < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		pk_ns_close_fds(ns_fds);
+		return pk_fail_errno(err, errno, "prepare sync with the container's init");
+	}
+	_cleanup_close_ int sync_fd = sv[0];
+	int flags = pk_ns_new_flags(spec);
+	pk_init_ctx_t ctx = {.spec = spec,
+			     .rootfs = rootfs,
+			     .id = o->id,
+			     .bundle = o->bundle,
+			     .sync_fd = sv[1],
+			     .fifo_fd = fifo,
+			     .bundle_fd = bundle_fd,
+			     .new_userns = flags & CLONE_NEWUSER,
+			     .runtime_fds = {j->statedir_fd, j->rootdir_fd}};
+	memcpy(ctx.ns_fds, ns_fds, sizeof ns_fds);
+	/* Joining a pid namespace applies to children only: the runtime joins it for the init it spawns. */
+	if (ns_fds[PK_NS_PID] >= 0 && pk_ns_join(PK_NS_PID, ns_fds[PK_NS_PID], err) < 0) {
+		pk_ns_close_fds(ns_fds);
+		close(sv[1]);
+		return -1;
+	}
+	j->pid = spawn_init(&ctx, flags, &j->pidfd, err);
+	close(sv[1]);
+	pk_ns_close_fds(ns_fds);
+	if (j->pid < 0) {
+		j->pid = 0;
+		return -1;
+	}
+	st.pid = j->pid;
+
+	if (ctx.new_userns) {
+		if (pk_userns_write_maps(j->pid, spec, err) < 0)
+			return -1;
+		if (pk_sync_send(sync_fd, PK_SYNC_USERMAP_DONE, 0, NULL, err) < 0)
+			return -1;
+	}
+	if (pk_sync_expect(sync_fd, PK_SYNC_RUN_HOOKS, NULL, err) < 0)
+		return -1;
+	if (run_runtime_hooks(spec, &st, err) < 0) {
+		pk_err_t ignored;
+		pk_sync_send(sync_fd, PK_SYNC_ERROR, err->errnum, err->msg, &ignored);
+		return -1;
+	}
+	if (pk_sync_send(sync_fd, PK_SYNC_HOOKS_DONE, j->pid, NULL, err) < 0)
+		return -1;
+	if (pk_sync_expect(sync_fd, PK_SYNC_READY, NULL, err) < 0)
+		return -1;
+
+	st.creating = false;
+	st.pid_start = pk_proc_start_time(j->pid);
+	if (pk_state_save(j->statedir_fd, &st, err) < 0)
+		return -1;
+	if (o->pid_file && write_pid_file(o->pid_file, j->pid, err) < 0)
+		return -1;
+	return 0;
+}
+
+int pk_container_create(const pk_create_opts_t *o, pk_spec_t *spec, pid_t *pid, pk_err_t *err)
+{
+	if (pk_id_validate(o->id, err) < 0)
+		return -1;
+	create_job_t j = {.o = o, .statedir_fd = -1, .rootdir_fd = -1, .pidfd = -1};
+	int r = do_create(&j, spec, err);
+	if (r < 0)
+		abort_create(&j);
+	else
+		*pid = j.pid;
+	if (j.statedir_fd >= 0)
+		close(j.statedir_fd);
+	if (j.rootdir_fd >= 0)
+		close(j.rootdir_fd);
+	if (j.pidfd >= 0)
+		close(j.pidfd);
+	return r;
+}

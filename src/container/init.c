@@ -1,0 +1,167 @@
+/* The container's init, from clone3 to execve. It runs in the new namespaces, builds the container's view
+ * of the world and waits on exec.fifo for `start`. Past clone3 it fails closed: an error goes to the
+ * runtime over the sync socket and the process exits; nothing here returns to the caller. */
+#include "container/container.h"
+#include "container/sync.h"
+#include "linux/hooks.h"
+#include "linux/namespaces.h"
+#include "linux/process.h"
+#include "linux/rootfs.h"
+#include "util/cleanup.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static bool is_new(const pk_spec_t *s, enum pk_ns_type t) { return s->ns[t].present && !s->ns[t].path; }
+
+static char *hook_state(const pk_init_ctx_t *c, pid_t pid, pk_status_t status)
+{
+	pk_state_t st = {.id = (char *)c->id,
+			 .bundle = (char *)c->bundle,
+			 .rootfs = (char *)c->rootfs,
+			 .created = (char *)"",
+			 .pid = pid,
+			 .annotations = c->spec->annotations};
+	return pk_state_json_text(&st, status);
+}
+
+static int join_namespaces(pk_init_ctx_t *c, pk_err_t *err)
+{
+	/* The user namespace first: the others are then joined with its credentials. */
+	if (c->ns_fds[PK_NS_USER] >= 0 && pk_ns_join(PK_NS_USER, c->ns_fds[PK_NS_USER], err) < 0)
+		return -1;
+	for (int t = 0; t < PK_NS_COUNT; t++) {
+		/* pid namespaces were joined by the runtime for its child: see create.c */
+		if (t == PK_NS_USER || t == PK_NS_PID || c->ns_fds[t] < 0)
+			continue;
+		if (pk_ns_join((enum pk_ns_type)t, c->ns_fds[t], err) < 0)
+			return -1;
+	}
+	pk_ns_close_fds(c->ns_fds);
+	return 0;
+}
+
+static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
+{
+	const pk_spec_t *s = c->spec;
+	umask(022);
+	if (c->new_userns) {
+		if (pk_sync_expect(c->sync_fd, PK_SYNC_USERMAP_DONE, NULL, err) < 0)
+			return -1;
+		/* Become the namespace's root; without this we would act as the unmapped overflow id. */
+		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+			return pk_fail_errno(err, errno, "become root in the new user namespace");
+	}
+	/* From here on other processes of the container must not reach our fds or memory through /proc. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return pk_fail_errno(err, errno, "prctl(PR_SET_DUMPABLE)");
+	if (join_namespaces(c, err) < 0)
+		return -1;
+	if (is_new(s, PK_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		return pk_fail_errno(err, errno, "create cgroup namespace");
+	if (is_new(s, PK_NS_TIME) && pk_timens_enter_new(s, err) < 0)
+		return -1;
+	if (is_new(s, PK_NS_UTS)) {
+		if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+			return pk_fail_errno(err, errno, "hostname \"%s\"", s->hostname);
+		if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+			return pk_fail_errno(err, errno, "domainname \"%s\"", s->domainname);
+	}
+	if (is_new(s, PK_NS_NETWORK) && pk_net_loopback_up(err) < 0)
+		return -1;
+
+	bool own_mounts = is_new(s, PK_NS_MOUNT);
+	pk_rootfs_t r = {.rootfd = -1, .bundlefd = c->bundle_fd, .root_path = c->rootfs};
+	if (own_mounts && pk_rootfs_prepare(&r, s, c->new_userns || s->ns[PK_NS_USER].path, is_new(s, PK_NS_CGROUP),
+					    err) < 0) {
+		if (r.rootfd >= 0)
+			close(r.rootfd);
+		return -1;
+	}
+
+	/* prestart and createRuntime run in the runtime's namespaces: the runtime runs them, and tells us
+	 * our pid as it sees it (for the hooks' state). */
+	int64_t pid = 0;
+	if (pk_sync_send(c->sync_fd, PK_SYNC_RUN_HOOKS, 0, NULL, err) < 0 ||
+	    pk_sync_expect(c->sync_fd, PK_SYNC_HOOKS_DONE, &pid, err) < 0)
+		goto fail;
+	if (s->hooks[PK_HOOK_CREATE_CONTAINER].n) {
+		_cleanup_free_ char *state = hook_state(c, (pid_t)pid, PK_STATUS_CREATED);
+		if (pk_hooks_run(s, PK_HOOK_CREATE_CONTAINER, state, err) < 0)
+			goto fail;
+	}
+	if (own_mounts) {
+		if (pk_rootfs_pivot(&r, err) < 0 || pk_rootfs_finish(s, err) < 0)
+			goto fail;
+	}
+	if (r.rootfd >= 0)
+		close(r.rootfd);
+	close(c->bundle_fd);
+	c->bundle_fd = -1;
+
+	bool setgroups_ok = !c->new_userns || geteuid() == 0;
+	if (c->new_userns) {
+		/* Drop the host's supplementary groups before anything of the user's runs. */
+		if (setgroups(0, NULL) < 0 && errno != EPERM)
+			return pk_fail_errno(err, errno, "setgroups");
+	}
+	return pk_process_setup(&s->process, setgroups_ok, exe, err);
+fail:
+	if (r.rootfd >= 0)
+		close(r.rootfd);
+	return -1;
+}
+
+void pk_init_main(pk_init_ctx_t *c)
+{
+	pk_err_t err = {0};
+	char exe[PATH_MAX];
+	/* The state directory's flock belongs to the runtime: holding it would block `start`. */
+	for (size_t i = 0; i < PK_ARRAY_SIZE(c->runtime_fds); i++)
+		if (c->runtime_fds[i] >= 0)
+			close(c->runtime_fds[i]);
+	if (setup(c, exe, &err) < 0) {
+		pk_err_t ignored;
+		pk_sync_send(c->sync_fd, PK_SYNC_ERROR, err.errnum, err.msg, &ignored);
+		_exit(1);
+	}
+	if (pk_sync_send(c->sync_fd, PK_SYNC_READY, 0, NULL, &err) < 0)
+		_exit(1);
+	close(c->sync_fd);
+
+	/* Wait for `start`: it writes one byte into the fifo. We hold the fifo open for reading and writing
+	 * so the read blocks rather than seeing end-of-file while no `start` has opened it. */
+	char go;
+	ssize_t n;
+	do
+		n = read(c->fifo_fd, &go, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(1);
+	close(c->fifo_fd);
+
+	if (c->spec->hooks[PK_HOOK_START_CONTAINER].n) {
+		_cleanup_free_ char *state = hook_state(c, getpid(), PK_STATUS_RUNNING);
+		if (pk_hooks_run(c->spec, PK_HOOK_START_CONTAINER, state, &err) < 0) {
+			dprintf(STDERR_FILENO, "pocket: %s\n", err.msg);
+			_exit(1);
+		}
+	}
+	/* The program starts with default signal handling and nothing but stdio open. */
+	sigset_t none;
+	sigemptyset(&none);
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	pk_process_close_fds(0);
+	pk_process_exec(&c->spec->process, exe, &err);
+	dprintf(STDERR_FILENO, "pocket: %s\n", err.msg);
+	_exit(127);
+}

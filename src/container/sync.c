@@ -1,0 +1,43 @@
+#include "container/sync.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+int pk_sync_send(int fd, enum pk_sync_type type, int64_t value, const char *text, pk_err_t *err)
+{
+	pk_sync_msg_t m = {.version = PK_SYNC_VERSION, .type = type, .value = value};
+	if (text)
+		snprintf(m.text, sizeof m.text, "%s", text);
+	ssize_t n;
+	do
+		n = send(fd, &m, sizeof m, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof m)
+		return pk_fail_errno(err, n < 0 ? errno : EPIPE, "sync: send");
+	return 0;
+}
+
+int pk_sync_expect(int fd, enum pk_sync_type want, int64_t *value, pk_err_t *err)
+{
+	pk_sync_msg_t m;
+	ssize_t n;
+	do
+		n = recv(fd, &m, sizeof m, 0);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return pk_fail(err, "container init exited during set-up");
+	if (n != (ssize_t)sizeof m || m.version != PK_SYNC_VERSION)
+		return pk_fail_errno(err, n < 0 ? errno : EPROTO, "sync: receive");
+	if (m.type == PK_SYNC_ERROR) {
+		m.text[sizeof m.text - 1] = '\0';
+		err->errnum = (int)m.value;
+		snprintf(err->msg, sizeof err->msg, "%s", m.text);
+		return -1;
+	}
+	if (m.type != (uint32_t)want)
+		return pk_fail(err, "sync: expected message %d, got %u", want, m.type);
+	if (value)
+		*value = m.value;
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* The sync protocol between the runtime (parent) and the container's init (child): typed, fixed-size
+ * messages over one SOCK_SEQPACKET socketpair. Never environment variables.
+ *
+ *   parent                                   child
+ *   clone3 ----------------------------------> (new namespaces)
+ *   [new userns] write uid_map/gid_map
+ *   SYNC_USERMAP_DONE ----------------------->
+ *                                            join namespaces, hostname, lo, rootfs mounts
+ *             <------------------------------ SYNC_RUN_HOOKS (prestart + createRuntime)
+ *   run hooks in the runtime namespace
+ *   SYNC_HOOKS_DONE ------------------------->
+ *                                            createContainer hooks, pivot_root, masks, credentials
+ *             <------------------------------ SYNC_READY (value: pid as seen by the runtime, 0 = own)
+ *   write state, exit (create) or wait (run)   block on exec.fifo until `start`, then execve
+ *
+ * Either side may send SYNC_ERROR (text: the one-line error) instead of its next message; the child then
+ * exits. A closed socket means the other side died. */
+#pragma once
+#include "util/error.h"
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PK_SYNC_VERSION 1
+
+enum pk_sync_type {
+	PK_SYNC_USERMAP_DONE = 1,
+	PK_SYNC_RUN_HOOKS,
+	PK_SYNC_HOOKS_DONE,
+	PK_SYNC_READY,
+	PK_SYNC_ERROR,
+};
+
+typedef struct pk_sync_msg {
+	uint32_t version;
+	uint32_t type;
+	int64_t value;
+	char text[1024];
+} pk_sync_msg_t;
+
+int pk_sync_send(int fd, enum pk_sync_type type, int64_t value, const char *text, pk_err_t *err);
+/* Receive the next message and require it to be `want`; a SYNC_ERROR is turned into err (its text). */
+int pk_sync_expect(int fd, enum pk_sync_type want, int64_t *value, pk_err_t *err);

@@ -1,0 +1,8 @@
+/* process.capabilities: the five sets, applied so the process ends with exactly what the config says. */
+#pragma once
+#include "spec/spec.h"
+
+/* Before the uid switch: drop from the bounding set, keep capabilities across setuid. */
+int pk_caps_prepare(const pk_caps_t *caps, pk_err_t *err);
+/* After the uid switch: set effective, permitted, inheritable, then raise the ambient ones. */
+int pk_caps_apply(const pk_caps_t *caps, pk_err_t *err);

@@ -1,0 +1,131 @@
+#include "linux/cgroupfs_mount.h"
+#include "linux/inroot.h"
+#include "linux/mounts.h"
+#include "util/cleanup.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#define HOST_CGROUP_ROOT "/sys/fs/cgroup"
+
+/* Our own cgroup path in the hierarchy whose /proc/self/cgroup line has `controllers` ("" for v2). */
+static int own_cgroup(const char *controllers, char *out, size_t size)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+	if (!f)
+		return -1;
+	char line[1024];
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c2 = '\0';
+		if (!strcmp(c1 + 1, controllers)) {
+			snprintf(out, size, "%s", c2 + 1);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* From a mountinfo super-options field ("rw,memory" or "rw,nsdelegate"), the controllers part as
+ * /proc/self/cgroup names it ("memory", "cpu,cpuacct", "name=systemd"). */
+static void controllers_of(const char *super, char *out, size_t size)
+{
+	out[0] = '\0';
+	char buf[1024];
+	snprintf(buf, sizeof buf, "%.1000s", super);
+	char *save, *tok;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "rw") || !strcmp(tok, "ro") || !strncmp(tok, "release_agent", 13) ||
+		    !strcmp(tok, "clone_children") || !strcmp(tok, "noprefix") || !strcmp(tok, "xattr") ||
+		    !strcmp(tok, "cpuset_v2_mode") || !strcmp(tok, "nsdelegate") || !strcmp(tok, "favordynmods") ||
+		    !strcmp(tok, "memory_recursiveprot") || !strcmp(tok, "memory_localevents"))
+			continue;
+		size_t l = strlen(out);
+		snprintf(out + l, size - l, "%s%s", l ? "," : "", tok);
+	}
+}
+
+static int mount_one(int rootfd, const char *dest, const char *sub, const char *fstype, const char *ctl,
+		     bool cgroupns, unsigned long flags, pk_err_t *err)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", dest, sub);
+	_cleanup_close_ int dst = pk_inroot_mkdir_p(rootfd, path, 0755, err);
+	if (dst < 0)
+		return pk_err_wrap(err, "mount %s", path);
+	bool v2 = !strcmp(fstype, "cgroup2");
+	if (cgroupns) {
+		if (pk_mount_at_fd(fstype, dst, fstype, flags, v2 ? NULL : ctl) < 0)
+			return pk_fail_errno(err, errno, "mount %s (type %s)", path, fstype);
+		return 0;
+	}
+	char own[PATH_MAX] = "/", src[PATH_MAX];
+	own_cgroup(v2 ? "" : ctl, own, sizeof own);
+	char mp[PATH_MAX];
+	snprintf(mp, sizeof mp, "%s%s%s", HOST_CGROUP_ROOT, *sub ? "/" : "", sub);
+	snprintf(src, sizeof src, "%s%s", mp, own);
+	char target[64];
+	snprintf(target, sizeof target, "/proc/self/fd/%d", dst);
+	if (mount(src, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return pk_fail_errno(err, errno, "mount %s: bind %s", path, src);
+	_cleanup_close_ int top = pk_inroot_open(rootfd, path, O_PATH, err);
+	if (top < 0)
+		return -1;
+	if (pk_mount_at_fd(NULL, top, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
+		return pk_fail_errno(err, errno, "mount %s: remount", path);
+	return 0;
+}
+
+int pk_cgroupfs_mount(int rootfd, const pk_mount_t *m, const pk_mount_opts_t *o, bool cgroupns, pk_err_t *err)
+{
+	unsigned long flags = o->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME);
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return pk_fail_errno(err, errno, "mount %s: read /proc/self/mountinfo", m->destination);
+	char line[4096];
+	bool tmpfs_done = false;
+	while (fgets(line, sizeof line, f)) {
+		/* id parent maj:min root mountpoint options [optional...] - fstype source super */
+		char mp[PATH_MAX], fstype[64], super[1024];
+		char *dash = strstr(line, " - ");
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
+		    sscanf(dash + 3, "%63s %*s %1023s", fstype, super) != 2)
+			continue;
+		if (strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2"))
+			continue;
+		if (!strcmp(mp, HOST_CGROUP_ROOT)) {
+			/* pure v2: one mount, the container's own subtree */
+			return mount_one(rootfd, m->destination, "", fstype, "", cgroupns, flags, err);
+		}
+		if (strncmp(mp, HOST_CGROUP_ROOT "/", sizeof HOST_CGROUP_ROOT) || strchr(mp + sizeof HOST_CGROUP_ROOT, '/'))
+			continue;
+		if (!tmpfs_done) {
+			_cleanup_close_ int dst = pk_inroot_mkdir_p(rootfd, m->destination, 0755, err);
+			if (dst < 0)
+				return pk_err_wrap(err, "mount %s", m->destination);
+			if (pk_mount_at_fd("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
+				return pk_fail_errno(err, errno, "mount %s (tmpfs for cgroup v1)", m->destination);
+			tmpfs_done = true;
+		}
+		char ctl[1024];
+		controllers_of(super, ctl, sizeof ctl);
+		if (mount_one(rootfd, m->destination, mp + sizeof HOST_CGROUP_ROOT, fstype, ctl, cgroupns, flags, err) < 0)
+			return -1;
+	}
+	if (tmpfs_done && (flags & MS_RDONLY)) {
+		_cleanup_close_ int top = pk_inroot_open(rootfd, m->destination, O_PATH, err);
+		if (top < 0)
+			return -1;
+		if (pk_mount_at_fd(NULL, top, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				   NULL) < 0)
+			return pk_fail_errno(err, errno, "mount %s: remount read-only", m->destination);
+	}
+	return 0;
+}

@@ -1,0 +1,14 @@
+/* Carrying out the config's `mounts` inside the rootfs, before pivot_root. */
+#pragma once
+#include "spec/spec.h"
+
+typedef struct pk_mount_ctx {
+	int rootfd;   /* the rootfs, everything is resolved inside it */
+	int bundlefd; /* relative bind sources are taken from the bundle */
+	bool cgroupns; /* the container has a new cgroup namespace */
+} pk_mount_ctx_t;
+
+/* Mount one entry of `mounts` at its destination inside the rootfs. */
+int pk_mount_entry(const pk_mount_ctx_t *ctx, const pk_mount_t *m, pk_err_t *err);
+/* mount(2) on an fd: the target is /proc/self/fd/N, which the kernel resolves to the object itself. */
+int pk_mount_at_fd(const char *source, int target_fd, const char *type, unsigned long flags, const char *data);

@@ -1,0 +1,120 @@
+#include "linux/namespaces.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int pk_ns_new_flags(const pk_spec_t *spec)
+{
+	int flags = 0;
+	for (int t = 0; t < PK_NS_COUNT; t++)
+		if (spec->ns[t].present && !spec->ns[t].path)
+			flags |= pk_ns_clone_flag((enum pk_ns_type)t);
+	return flags;
+}
+
+void pk_ns_close_fds(int fds[PK_NS_COUNT])
+{
+	for (int t = 0; t < PK_NS_COUNT; t++)
+		if (fds[t] >= 0) {
+			close(fds[t]);
+			fds[t] = -1;
+		}
+}
+
+int pk_ns_open_paths(const pk_spec_t *spec, int fds[PK_NS_COUNT], pk_err_t *err)
+{
+	for (int t = 0; t < PK_NS_COUNT; t++)
+		fds[t] = -1;
+	for (int t = 0; t < PK_NS_COUNT; t++) {
+		if (!spec->ns[t].present || !spec->ns[t].path)
+			continue;
+		fds[t] = open(spec->ns[t].path, O_RDONLY | O_CLOEXEC);
+		if (fds[t] < 0) {
+			int e = errno;
+			pk_ns_close_fds(fds);
+			return pk_fail_errno(err, e, "linux.namespaces: %s path %s", pk_ns_name((enum pk_ns_type)t),
+					     spec->ns[t].path);
+		}
+	}
+	return 0;
+}
+
+int pk_ns_join(enum pk_ns_type t, int fd, pk_err_t *err)
+{
+	if (setns(fd, pk_ns_clone_flag(t)) < 0)
+		return pk_fail_errno(err, errno, "join %s namespace", pk_ns_name(t));
+	return 0;
+}
+
+static int write_map(pid_t pid, const char *file, const pk_idmap_t *m, size_t n, pk_err_t *err)
+{
+	char buf[4096], path[64];
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%u %u %u\n", m[i].container_id, m[i].host_id,
+					m[i].size);
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	if (pk_write_file(path, buf, err) < 0)
+		return pk_err_wrap(err, "linux.%s", !strcmp(file, "uid_map") ? "uidMappings" : "gidMappings");
+	return 0;
+}
+
+int pk_userns_write_maps(pid_t pid, const pk_spec_t *spec, pk_err_t *err)
+{
+	if (geteuid() != 0) {
+		/* Unprivileged: the kernel accepts a gid map only once setgroups is denied. */
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
+		if (pk_write_file(path, "deny", err) < 0)
+			return -1;
+	}
+	if (write_map(pid, "uid_map", spec->uid_mappings, spec->n_uid_mappings, err) < 0)
+		return -1;
+	return write_map(pid, "gid_map", spec->gid_mappings, spec->n_gid_mappings, err);
+}
+
+int pk_timens_enter_new(const pk_spec_t *spec, pk_err_t *err)
+{
+	if (unshare(CLONE_NEWTIME) < 0)
+		return pk_fail_errno(err, errno, "create time namespace");
+	/* Offsets can be set only while no process is in the namespace: we are still outside it (unshare
+	 * only set it for our children), so write them now, then enter it ourselves. */
+	if (spec->has_time_offsets) {
+		char line[128];
+		snprintf(line, sizeof line, "monotonic %lld %lld", (long long)spec->time_offset_monotonic[0],
+			 (long long)spec->time_offset_monotonic[1]);
+		if (pk_write_file("/proc/self/timens_offsets", line, err) < 0)
+			return pk_err_wrap(err, "linux.timeOffsets.monotonic");
+		snprintf(line, sizeof line, "boottime %lld %lld", (long long)spec->time_offset_boottime[0],
+			 (long long)spec->time_offset_boottime[1]);
+		if (pk_write_file("/proc/self/timens_offsets", line, err) < 0)
+			return pk_err_wrap(err, "linux.timeOffsets.boottime");
+	}
+	_cleanup_close_ int fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWTIME) < 0)
+		return pk_fail_errno(err, errno, "enter time namespace");
+	return 0;
+}
+
+int pk_net_loopback_up(pk_err_t *err)
+{
+	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return pk_fail_errno(err, errno, "network namespace: socket");
+	struct ifreq ifr = {0};
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return pk_fail_errno(err, errno, "network namespace: lo");
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return pk_fail_errno(err, errno, "network namespace: bring lo up");
+	return 0;
+}

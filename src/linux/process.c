@@ -1,0 +1,122 @@
+#include "linux/process.h"
+#include "linux/caps.h"
+#include "linux/inroot.h"
+#include "util/cleanup.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static const char *env_get(char **env, const char *name)
+{
+	size_t l = strlen(name);
+	for (char **e = env; e && *e; e++)
+		if (!strncmp(*e, name, l) && (*e)[l] == '=')
+			return *e + l + 1;
+	return NULL;
+}
+
+static bool is_exe(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+int pk_process_find_exe(const pk_process_t *p, char exe[PATH_MAX], pk_err_t *err)
+{
+	const char *name = p->args[0];
+	if (strchr(name, '/')) {
+		snprintf(exe, PATH_MAX, "%s", name);
+		if (!is_exe(exe))
+			return pk_fail_errno(err, errno ? errno : EACCES, "process.args[0]: exec \"%s\"", name);
+		return 0;
+	}
+	const char *path = env_get(p->env, "PATH");
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	while (*path) {
+		size_t l = strcspn(path, ":");
+		snprintf(exe, PATH_MAX, "%.*s%s%s", (int)l, l ? path : ".", "/", name);
+		if (is_exe(exe))
+			return 0;
+		path += l + (path[l] == ':');
+	}
+	return pk_fail(err, "process.args[0]: exec: \"%s\": executable file not found in $PATH", name);
+}
+
+static int enter_cwd(const char *cwd, pk_err_t *err)
+{
+	/* Resolved inside the container's root with magic links refused: a cwd of /proc/self/fd/N cannot
+	 * reach a directory outside the root through a leaked fd (CVE-2024-21626 class). */
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return pk_fail_errno(err, errno, "open /");
+	_cleanup_close_ int dir = pk_inroot_mkdir_p(root, cwd, 0755, err);
+	if (dir < 0)
+		return pk_err_wrap(err, "process.cwd %s", cwd);
+	if (fchdir(dir) < 0)
+		return pk_fail_errno(err, errno, "process.cwd %s", cwd);
+	char buf[PATH_MAX];
+	if (!getcwd(buf, sizeof buf) || buf[0] != '/')
+		return pk_fail(err, "process.cwd %s: lies outside the container's root", cwd);
+	return 0;
+}
+
+int pk_process_setup(const pk_process_t *p, bool setgroups_allowed, char exe[PATH_MAX], pk_err_t *err)
+{
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		struct rlimit rl = {.rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard};
+		if (setrlimit(p->rlimits[i].resource, &rl) < 0)
+			return pk_fail_errno(err, errno, "process.rlimits[%zu]", i);
+	}
+	if (p->has_oom_score_adj) {
+		char v[32];
+		snprintf(v, sizeof v, "%d", p->oom_score_adj);
+		_cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, v, strlen(v)) < 0)
+			return pk_fail_errno(err, errno, "process.oomScoreAdj");
+	}
+	if (enter_cwd(p->cwd ? p->cwd : "/", err) < 0)
+		return -1;
+	if (pk_process_find_exe(p, exe, err) < 0)
+		return -1;
+	if (pk_caps_prepare(&p->caps, err) < 0)
+		return -1;
+	if (setgroups_allowed && setgroups(p->n_additional_gids, p->additional_gids) < 0)
+		return pk_fail_errno(err, errno, "process.user.additionalGids");
+	if (setresgid(p->gid, p->gid, p->gid) < 0)
+		return pk_fail_errno(err, errno, "process.user.gid %u", p->gid);
+	if (setresuid(p->uid, p->uid, p->uid) < 0)
+		return pk_fail_errno(err, errno, "process.user.uid %u", p->uid);
+	if (pk_caps_apply(&p->caps, err) < 0)
+		return -1;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return pk_fail_errno(err, errno, "process.noNewPrivileges");
+	umask(p->has_umask ? p->umask : 022);
+	return 0;
+}
+
+void pk_process_close_fds(int preserve_fds)
+{
+	unsigned int first = 3 + (unsigned)preserve_fds;
+	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+	/* Kernels before 5.11: walk the fds one by one. */
+	long max = sysconf(_SC_OPEN_MAX);
+	for (long fd = first; fd < max; fd++)
+		fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+}
+
+int pk_process_exec(const pk_process_t *p, const char *exe, pk_err_t *err)
+{
+	char *empty[] = {NULL};
+	execve(exe, p->args, p->env ? p->env : empty);
+	return pk_fail_errno(err, errno, "exec %s", exe);
+}

@@ -1,0 +1,157 @@
+#include "linux/rootfs.h"
+#include "linux/devices.h"
+#include "linux/inroot.h"
+#include "linux/mounts.h"
+#include "linux/sysctl.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+int pk_rootfs_prepare(pk_rootfs_t *r, const pk_spec_t *spec, bool in_userns, bool cgroupns, pk_err_t *err)
+{
+	/* Nothing we mount may propagate back to the host: make our copy of the host's tree a slave (or what
+	 * linux.rootfsPropagation says) before the first mount. */
+	unsigned long prop = spec->rootfs_propagation ? spec->rootfs_propagation : MS_SLAVE | MS_REC;
+	unsigned long first = (prop & MS_SHARED) ? MS_SLAVE | MS_REC : prop;
+	if (mount(NULL, "/", NULL, first | MS_REC, NULL) < 0)
+		return pk_fail_errno(err, errno, "make / %s", "non-shared");
+	/* pivot_root needs the new root to be a mount point. */
+	if (mount(r->root_path, r->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return pk_fail_errno(err, errno, "root.path %s: bind", r->root_path);
+	int fd = open(r->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return pk_fail_errno(err, errno, "root.path %s", r->root_path);
+	close(r->rootfd);
+	r->rootfd = fd;
+	/* A shared parent of the rootfs mount would make pivot_root fail; keep it private from here. */
+	if (pk_mount_at_fd(NULL, r->rootfd, NULL, MS_PRIVATE, NULL) < 0)
+		return pk_fail_errno(err, errno, "root.path: make private");
+	pk_mount_ctx_t ctx = {.rootfd = r->rootfd, .bundlefd = r->bundlefd, .cgroupns = cgroupns};
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (pk_mount_entry(&ctx, &spec->mounts[i], err) < 0)
+			return pk_err_wrap(err, "mounts[%zu]", i);
+	if (pk_devices_create(r->rootfd, spec, in_userns, err) < 0)
+		return -1;
+	if (spec->rootfs_propagation & MS_SHARED) {
+		if (pk_mount_at_fd(NULL, r->rootfd, NULL, spec->rootfs_propagation, NULL) < 0)
+			return pk_fail_errno(err, errno, "linux.rootfsPropagation");
+	}
+	return 0;
+}
+
+int pk_rootfs_pivot(pk_rootfs_t *r, pk_err_t *err)
+{
+	_cleanup_close_ int oldroot = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
+	if (oldroot < 0)
+		return pk_fail_errno(err, errno, "open /");
+	if (fchdir(r->rootfd) < 0)
+		return pk_fail_errno(err, errno, "chdir to rootfs");
+	/* pivot_root(".", ".") stacks the old root under the new one; unmounting "." afterwards (from the old
+	 * root's point of view) detaches it without needing a directory for it in the image. */
+	if (syscall(SYS_pivot_root, ".", ".") == 0) {
+		if (fchdir(oldroot) < 0)
+			return pk_fail_errno(err, errno, "chdir to old root");
+		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+			return pk_fail_errno(err, errno, "make old root a slave");
+		if (umount2(".", MNT_DETACH) < 0)
+			return pk_fail_errno(err, errno, "detach old root");
+	} else if (errno == EINVAL) {
+		/* The rootfs lives on the initramfs (ramfs), which cannot be pivoted away from: move it over
+		 * "/" and chroot, as the kernel's own switch_root does. */
+		pk_debug("pivot_root: %s; falling back to MS_MOVE and chroot", strerror(errno));
+		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+			return pk_fail_errno(err, errno, "move rootfs over /");
+		if (chroot(".") < 0)
+			return pk_fail_errno(err, errno, "chroot");
+	} else {
+		return pk_fail_errno(err, errno, "pivot_root");
+	}
+	if (chdir("/") < 0)
+		return pk_fail_errno(err, errno, "chdir /");
+	return 0;
+}
+
+static int mask_path(const char *path, int devnull, pk_err_t *err)
+{
+	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return pk_fail_errno(err, errno, "linux.maskedPaths: %s", path);
+	}
+	_cleanup_close_ int target = fd;
+	struct stat st;
+	if (fstat(target, &st) < 0)
+		return pk_fail_errno(err, errno, "linux.maskedPaths: %s", path);
+	if (S_ISDIR(st.st_mode)) {
+		if (pk_mount_at_fd("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0k") < 0)
+			return pk_fail_errno(err, errno, "linux.maskedPaths: %s", path);
+		return 0;
+	}
+	char src[64];
+	snprintf(src, sizeof src, "/proc/self/fd/%d", devnull);
+	if (pk_mount_at_fd(src, target, NULL, MS_BIND, NULL) < 0)
+		return pk_fail_errno(err, errno, "linux.maskedPaths: %s", path);
+	return 0;
+}
+
+static int readonly_path(const char *path, pk_err_t *err)
+{
+	_cleanup_close_ int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return pk_fail_errno(err, errno, "linux.readonlyPaths: %s", path);
+	}
+	if (pk_mount_at_fd(path, fd, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return pk_fail_errno(err, errno, "linux.readonlyPaths: %s", path);
+	_cleanup_close_ int top = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct statvfs sv;
+	unsigned long keep = 0;
+	if (top >= 0 && fstatvfs(top, &sv) == 0)
+		keep = (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
+		       (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0);
+	if (top < 0 || pk_mount_at_fd(NULL, top, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL) < 0)
+		return pk_fail_errno(err, errno, "linux.readonlyPaths: %s: remount read-only", path);
+	return 0;
+}
+
+int pk_rootfs_finish(const pk_spec_t *spec, pk_err_t *err)
+{
+	if (pk_sysctl_apply(spec, err) < 0)
+		return -1;
+	if (spec->masked_paths && spec->masked_paths[0]) {
+		/* The mask is the container's /dev/null only once it is proven to be the null device: an image
+		 * could have put a symlink or another file there (CVE-2025-31133 class). */
+		_cleanup_close_ int devnull = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+		if (devnull < 0 || fstat(devnull, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+			return pk_fail(err, "linux.maskedPaths: /dev/null in the container is not the null device");
+		for (char **p = spec->masked_paths; *p; p++)
+			if (mask_path(*p, devnull, err) < 0)
+				return -1;
+	}
+	for (char **p = spec->readonly_paths; p && *p; p++)
+		if (readonly_path(*p, err) < 0)
+			return -1;
+	if (spec->root_readonly) {
+		struct statvfs sv;
+		unsigned long keep = 0;
+		if (statvfs("/", &sv) == 0)
+			keep = (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
+			       (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0);
+		if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL) < 0)
+			return pk_fail_errno(err, errno, "root.readonly: remount / read-only");
+	}
+	return 0;
+}

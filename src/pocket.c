@@ -1,0 +1,154 @@
+/* pocket: the command line. Global flags, then a verb from the table below. */
+#include "cmd/cmd.h"
+#include "linux/inroot.h"
+#include "util/log.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef POCKET_VERSION
+#define POCKET_VERSION "unknown"
+#endif
+
+static const struct {
+	const char *name;
+	pk_cmd_fn fn;
+	const char *help;
+} verbs[] = {
+	{"create", pk_cmd_create, "create a container from a bundle, its program waiting for start"},
+	{"start", pk_cmd_start, "start the program of a created container"},
+	{"state", pk_cmd_state, "print the state of a container as JSON"},
+	{"kill", pk_cmd_kill, "send a signal to a container's init (or all its processes)"},
+	{"delete", pk_cmd_delete, "delete a container and everything it holds"},
+	{"run", pk_cmd_run, "create and start a container, and wait for it"},
+	{"list", pk_cmd_list, "list containers"},
+	{"spec", pk_cmd_spec, "write a default config.json"},
+	{"features", pk_cmd_features, "print the features this runtime supports as JSON"},
+};
+
+enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_CGMGR, G_ROOTLESS, G_CRIU, G_VERSION, G_HELP,
+       G_NO_OPENAT2 };
+
+static const pk_opt_t global_opts[] = {
+	{"root", 0, true, G_ROOT},
+	{"log", 0, true, G_LOG},
+	{"log-format", 0, true, G_LOG_FORMAT},
+	{"debug", 0, false, G_DEBUG},
+	{"systemd-cgroup", 0, false, G_SYSTEMD},
+	{"cgroup-manager", 0, true, G_CGMGR},
+	{"rootless", 0, true, G_ROOTLESS},
+	{"criu", 0, true, G_CRIU},
+	{"version", 'v', false, G_VERSION},
+	{"help", 'h', false, G_HELP},
+	/* Testing aid: resolve rootfs paths with the fallback walk instead of openat2. */
+	{"debug-no-openat2", 0, false, G_NO_OPENAT2},
+};
+
+typedef struct {
+	pk_global_t g;
+	bool version, help;
+	const char *log_format;
+} main_opts_t;
+
+static int on_global(void *ctx, int id, const char *v, pk_err_t *err)
+{
+	main_opts_t *m = ctx;
+	bool on = !strcmp(v, "true");
+	switch (id) {
+	case G_ROOT:
+		m->g.root = v;
+		break;
+	case G_LOG:
+		m->g.log_path = v;
+		break;
+	case G_LOG_FORMAT:
+		if (strcmp(v, "text") && strcmp(v, "json"))
+			return pk_fail(err, "--log-format: expected text or json, got \"%s\"", v);
+		m->log_format = v;
+		break;
+	case G_DEBUG:
+		m->g.debug = on;
+		break;
+	case G_SYSTEMD:
+		m->g.systemd_cgroup = on;
+		break;
+	case G_CGMGR:
+		if (strcmp(v, "cgroupfs") && strcmp(v, "systemd") && strcmp(v, "disabled"))
+			return pk_fail(err, "--cgroup-manager: expected cgroupfs, systemd or disabled, got \"%s\"", v);
+		m->g.cgroup_manager = v;
+		break;
+	case G_ROOTLESS:
+	case G_CRIU:
+		break;
+	case G_VERSION:
+		m->version = on;
+		break;
+	case G_HELP:
+		m->help = on;
+		break;
+	case G_NO_OPENAT2:
+		pk_inroot_force_fallback(on);
+		break;
+	}
+	return 0;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: pocket [global flags] COMMAND [flags] [ID]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].help);
+	fprintf(out, "\nglobal flags:\n  --root DIR  --log FILE  --log-format text|json  --debug\n"
+		     "  --systemd-cgroup  --cgroup-manager cgroupfs|systemd  --version\n");
+}
+
+int main(int argc, char **argv)
+{
+	main_opts_t m = {.g.root = getuid() == 0 ? "/run/pocket" : NULL};
+	pk_err_t err = {0};
+	int first = pk_args_parse(argc - 1, argv + 1, global_opts, sizeof global_opts / sizeof global_opts[0],
+				  on_global, &m, &err);
+	if (first < 0) {
+		pk_log_fatal(err.msg);
+		return 1;
+	}
+	m.g.log_json = m.log_format && !strcmp(m.log_format, "json");
+	if (pk_log_open(m.g.log_path, m.g.log_json, m.g.debug) < 0) {
+		fprintf(stderr, "pocket: --log %s: cannot open\n", m.g.log_path);
+		return 1;
+	}
+	if (m.version) {
+		printf("pocket version %s\nspec: 1.2.0\n", POCKET_VERSION);
+		return 0;
+	}
+	int rest = argc - 1 - first;
+	char **rargv = argv + 1 + first;
+	if (m.help || rest == 0) {
+		usage(m.help ? stdout : stderr);
+		return m.help ? 0 : 1;
+	}
+	char runtime_dir[4096];
+	if (!m.g.root) {
+		/* Unprivileged: state lives with the user, never in a shared directory. */
+		const char *xdg = getenv("XDG_RUNTIME_DIR");
+		if (xdg && *xdg)
+			snprintf(runtime_dir, sizeof runtime_dir, "%s/pocket", xdg);
+		else
+			snprintf(runtime_dir, sizeof runtime_dir, "/tmp/pocket-%u", (unsigned)getuid());
+		m.g.root = runtime_dir;
+	}
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+		if (strcmp(verbs[i].name, rargv[0]))
+			continue;
+		int r = verbs[i].fn(&m.g, rest - 1, rargv + 1, &err);
+		if (r < 0) {
+			pk_log_fatal(err.msg);
+			return 1;
+		}
+		return r;
+	}
+	snprintf(err.msg, sizeof err.msg, "unknown command \"%s\" (see pocket --help)", rargv[0]);
+	pk_log_fatal(err.msg);
+	return 1;
+}

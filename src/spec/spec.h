@@ -1,0 +1,158 @@
+/* The one data model: the OCI runtime config (config.md, config-linux.md) as C structs.
+ *
+ * Every front end produces a pk_spec_t; the engine reads nothing else. Strings are owned by the spec and
+ * freed by pk_spec_free(). Arrays are a pointer plus a count. Fields the engine does not carry out yet are
+ * kept as the raw JSON (`raw`) so nothing the user wrote is lost. */
+#pragma once
+#include "util/error.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef struct json_t json_t;
+
+enum pk_ns_type {
+	PK_NS_MOUNT,
+	PK_NS_PID,
+	PK_NS_NETWORK,
+	PK_NS_IPC,
+	PK_NS_UTS,
+	PK_NS_USER,
+	PK_NS_CGROUP,
+	PK_NS_TIME,
+	PK_NS_COUNT
+};
+
+typedef struct pk_namespace {
+	bool present; /* listed in linux.namespaces */
+	char *path;   /* join this one when set; create a new one otherwise */
+} pk_namespace_t;
+
+typedef struct pk_idmap {
+	uint32_t container_id, host_id, size;
+} pk_idmap_t;
+
+typedef struct pk_mount {
+	char *destination;
+	char *type;   /* may be NULL (bind mounts) */
+	char *source; /* may be NULL */
+	char **options;
+	size_t n_options;
+	pk_idmap_t *uid_mappings, *gid_mappings; /* idmapped mounts (rootless issue) */
+	size_t n_uid_mappings, n_gid_mappings;
+} pk_mount_t;
+
+typedef struct pk_hook {
+	char *path;
+	char **args; /* NULL-terminated, may be NULL */
+	char **env;  /* NULL-terminated, may be NULL */
+	int timeout; /* seconds, 0 = none */
+} pk_hook_t;
+
+enum pk_hook_kind {
+	PK_HOOK_PRESTART,
+	PK_HOOK_CREATE_RUNTIME,
+	PK_HOOK_CREATE_CONTAINER,
+	PK_HOOK_START_CONTAINER,
+	PK_HOOK_POSTSTART,
+	PK_HOOK_POSTSTOP,
+	PK_HOOK_KIND_COUNT
+};
+
+typedef struct pk_hooks {
+	pk_hook_t *list;
+	size_t n;
+} pk_hooks_t;
+
+typedef struct pk_device {
+	char *path;
+	char type; /* 'c', 'b', 'u', 'p' */
+	int64_t major, minor;
+	uint32_t file_mode;
+	bool has_file_mode;
+	uint32_t uid, gid;
+	bool has_uid, has_gid;
+} pk_device_t;
+
+typedef struct pk_sysctl {
+	char *key, *value;
+} pk_sysctl_t;
+
+typedef struct pk_rlimit {
+	int resource; /* RLIMIT_* */
+	uint64_t soft, hard;
+} pk_rlimit_t;
+
+typedef struct pk_caps {
+	uint64_t bounding, effective, inheritable, permitted, ambient; /* bit masks of CAP_* */
+	bool present;                                                  /* process.capabilities given */
+} pk_caps_t;
+
+typedef struct pk_process {
+	bool terminal;
+	uint32_t uid, gid;
+	uint32_t *additional_gids;
+	size_t n_additional_gids;
+	uint32_t umask;
+	bool has_umask;
+	char **args; /* NULL-terminated */
+	char **env;  /* NULL-terminated */
+	char *cwd;
+	bool no_new_privileges;
+	pk_caps_t caps;
+	pk_rlimit_t *rlimits;
+	size_t n_rlimits;
+	int oom_score_adj;
+	bool has_oom_score_adj;
+	char *apparmor_profile, *selinux_label;
+} pk_process_t;
+
+typedef struct pk_spec {
+	char *oci_version;
+	char *root_path; /* as written; made absolute against the bundle by the engine */
+	bool root_readonly;
+	char *hostname, *domainname;
+	pk_process_t process; /* process.args == NULL when the config has no process */
+	bool has_process;
+	pk_mount_t *mounts;
+	size_t n_mounts;
+	pk_hooks_t hooks[PK_HOOK_KIND_COUNT];
+	/* linux */
+	pk_namespace_t ns[PK_NS_COUNT];
+	pk_idmap_t *uid_mappings, *gid_mappings;
+	size_t n_uid_mappings, n_gid_mappings;
+	int64_t time_offset_monotonic[2], time_offset_boottime[2]; /* secs, nanosecs */
+	bool has_time_offsets;
+	pk_device_t *devices;
+	size_t n_devices;
+	pk_sysctl_t *sysctl;
+	size_t n_sysctl;
+	char **masked_paths, **readonly_paths; /* NULL-terminated */
+	unsigned long rootfs_propagation;      /* MS_* flag; 0 = default */
+	char *cgroups_path;
+	char *mount_label;
+	json_t *annotations; /* object, may be NULL */
+	json_t *raw;         /* the whole config as parsed */
+} pk_spec_t;
+
+/* Parse a config.json text (or file) into spec. Errors name the JSON field, e.g. "process.args: expected a
+ * non-empty array of strings". */
+int pk_spec_parse(pk_spec_t *spec, const char *json_text, size_t len, pk_err_t *err);
+int pk_spec_load(pk_spec_t *spec, const char *path, pk_err_t *err);
+void pk_spec_free(pk_spec_t *spec);
+
+/* Cross-field checks the engine relies on (e.g. a new user namespace needs mappings). */
+int pk_spec_validate(const pk_spec_t *spec, pk_err_t *err);
+
+/* The default config that `pocket spec` writes (rootless: for the calling user). Returns a new JSON
+ * object. */
+json_t *pk_spec_default(bool rootless, uid_t uid, gid_t gid);
+
+/* The OCI features document (`pocket features`). */
+json_t *pk_features(void);
+
+const char *pk_ns_name(enum pk_ns_type t);    /* OCI name: "mount", "pid", ... */
+int pk_ns_clone_flag(enum pk_ns_type t);      /* CLONE_NEW* */
+const char *pk_ns_proc_name(enum pk_ns_type t); /* /proc/self/ns/<name>: "mnt", "pid", ... */
+const char *pk_hook_kind_name(enum pk_hook_kind k);

@@ -1,0 +1,42 @@
+#include "util/error.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+int pk_fail(pk_err_t *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+	err->errnum = 0;
+	return -1;
+}
+
+int pk_fail_errno(pk_err_t *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof err->msg)
+		snprintf(err->msg + n, sizeof err->msg - (size_t)n, ": %s", strerror(errnum));
+	err->errnum = errnum;
+	return -1;
+}
+
+int pk_err_wrap(pk_err_t *err, const char *fmt, ...)
+{
+	char ctx[512], old[sizeof err->msg];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ctx, sizeof ctx, fmt, ap);
+	va_end(ap);
+	memcpy(old, err->msg, sizeof old);
+	/* Context first; the old message is cut when the two do not fit. */
+	int n = snprintf(err->msg, sizeof err->msg, "%s: ", ctx);
+	if (n >= 0 && (size_t)n < sizeof err->msg)
+		memcpy(err->msg + n, old, sizeof err->msg - (size_t)n - 1);
+	err->msg[sizeof err->msg - 1] = '\0';
+	return -1;
+}

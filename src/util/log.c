@@ -1,0 +1,82 @@
+#include "util/log.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* One log sink per process, set once by main() before any work starts. */
+static struct {
+	int fd;
+	bool json, debug;
+} sink = {.fd = -1};
+
+int pk_log_open(const char *path, bool json, bool debug)
+{
+	sink.json = json;
+	sink.debug = debug;
+	if (!path)
+		return 0;
+	sink.fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	return sink.fd < 0 ? -errno : 0;
+}
+
+bool pk_log_debug_enabled(void) { return sink.debug; }
+
+static const char *level_name(enum pk_log_level l)
+{
+	static const char *const names[] = {"debug", "info", "warning", "error"};
+	return names[l];
+}
+
+static void emit(enum pk_log_level level, const char *msg)
+{
+	int fd = sink.fd >= 0 ? sink.fd : STDERR_FILENO;
+	if (sink.json) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		struct tm tm;
+		gmtime_r(&ts.tv_sec, &tm);
+		char when[64];
+		snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+		json_t *o = json_pack("{s:s,s:s,s:s}", "level", level_name(level), "msg", msg, "time", when);
+		char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		if (line)
+			dprintf(fd, "%s\n", line);
+		free(line);
+		json_decref(o);
+	} else if (sink.fd >= 0) {
+		dprintf(fd, "%s: %s\n", level_name(level), msg);
+	} else {
+		dprintf(fd, "pocket: %s%s\n", level == PK_LOG_ERROR ? "" : level == PK_LOG_WARN ? "warning: " : "",
+			msg);
+	}
+}
+
+void pk_log(enum pk_log_level level, const char *fmt, ...)
+{
+	if (level == PK_LOG_DEBUG && !sink.debug)
+		return;
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	emit(level, msg);
+}
+
+void pk_log_fatal(const char *msg)
+{
+	if (sink.fd >= 0) {
+		emit(PK_LOG_ERROR, msg);
+		dprintf(STDERR_FILENO, "pocket: %s\n", msg);
+	} else if (sink.json) {
+		emit(PK_LOG_ERROR, msg);
+	} else {
+		emit(PK_LOG_ERROR, msg);
+	}
+}
