@@ -53,13 +53,14 @@ deps-test:
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "# $$t"; $$t || fail=1; done; exit $$fail
 
-integration: $(BUILD)/pocket bundle
-	tests/integration/run.sh $(BUILD)/pocket $(BUILD)/bundle
+integration: $(BUILD)/pocket bundle $(BUILD)/probe
+	tests/integration/run.sh $(BUILD)/pocket $(BUILD)/bundle $(BUILD)/probe
 
+# The test command (README, .ci/run): unit tests, then integration tests against the real kernel.
 check:
 	$(MAKE) deps-test
-	$(MAKE) all
-	tests/run-all.sh
+	$(MAKE) all bundle $(BUILD)/probe $(UNIT_BINS)
+	tests/run-all.sh $(BUILD)
 
 demo:
 	$(MAKE) deps-build
@@ -70,3 +71,7 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+
+$(BUILD)/probe: tests/helpers/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu17 -O2 -static -o $@ $<

@@ -1,0 +1,50 @@
+# Sourced by tests/integration/run.sh for every test file. Each test is a shell function named test_*; it runs
+# in its own subshell with a fresh temp dir $T and state root $ROOT, and passes when it returns 0.
+#
+# Provided:
+#   $POCKET        the pocket binary (absolute)
+#   $BASE          the default bundle built by tools/mkbundle.sh (config.json + rootfs, read-only: never write)
+#   $PROBE         a static helper binary (tests/helpers/probe.c) to copy into a rootfs
+#   $T, $ROOT      the test's temp dir and its pocket --root (both removed after the test)
+#   pk ARGS...     "$POCKET" --root "$ROOT" ARGS...
+#   bundle NAME [JQ_FILTER]   make $T/NAME/config.json from the default config, root.path pointing at the
+#                  shared read-only rootfs, with the jq filter applied; prints the bundle dir
+#   own_rootfs DIR copy the default rootfs to DIR/rootfs (with $PROBE as /probe) and point DIR's config at it
+#   fail MSG       print MSG and fail the test
+#   assert_eq WANT GOT [WHAT], assert_match REGEX TEXT [WHAT], assert_no_leftovers ID
+set -u
+
+pk() { "$POCKET" --root "$ROOT" "$@"; }
+
+fail() {
+	echo "    FAIL: $*" >&2
+	return 1
+}
+
+assert_eq() {
+	[ "$1" = "$2" ] || fail "${3:-value}: expected [$1], got [$2]"
+}
+
+assert_match() {
+	printf '%s' "$2" | grep -Eq -- "$1" || fail "${3:-text}: [$2] does not match /$1/"
+}
+
+bundle() {
+	local name=$1 filter=${2:-.}
+	mkdir -p "$T/$name"
+	jq --arg root "$BASE/rootfs" ".root.path = \$root | $filter" "$BASE/config.json" >"$T/$name/config.json" ||
+		fail "jq filter: $filter"
+	echo "$T/$name"
+}
+
+own_rootfs() {
+	local dir=$1
+	cp -a "$BASE/rootfs" "$dir/rootfs"
+	cp "$PROBE" "$dir/rootfs/probe"
+	jq '.root.path = "rootfs"' "$dir/config.json" >"$dir/config.json.new" && mv "$dir/config.json.new" "$dir/config.json"
+}
+
+# Nothing of container ID may remain: no state dir, no process whose cmdline mentions the test dir.
+assert_no_leftovers() {
+	[ ! -e "$ROOT/$1" ] || fail "state directory $ROOT/$1 left behind"
+}

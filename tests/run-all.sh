@@ -1,0 +1,25 @@
+#!/bin/bash
+# tests/run-all.sh BUILD_DIR: every unit test, then every integration test; one summary line at the end.
+set -u
+build=$1
+here=$(cd "$(dirname "$0")" && pwd)
+pass=0 fail=0
+count() { # parse "...: N passed, N failed" from a suite's last summary line
+	local line
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -1)
+	pass=$((pass + $(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/')))
+	fail=$((fail + $(echo "$line" | sed -E 's/.*[^0-9]([0-9]+) failed.*/\1/')))
+}
+log=$(mktemp)
+for t in "$build"/tests/test_*; do
+	echo "# unit: $t"
+	"$t" >"$log" 2>&1 || fail=$((fail + 1))
+	grep -v '^ok ' "$log" || true
+	count "$log"
+done
+echo "# integration"
+"$here/integration/run.sh" "$build/pocket" "$build/bundle" "$build/probe" | tee "$log"
+count "$log"
+rm -f "$log"
+echo "all: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
