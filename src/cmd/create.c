@@ -96,7 +96,13 @@ int pk_cmd_do_create(const pk_global_t *g, const pk_create_flags_t *f, const cha
 		return pk_fail(err, "process.terminal: terminals are not supported yet (set it to false)");
 	}
 	pk_create_opts_t o = {
-		.root = g->root, .id = id, .bundle = bundle, .pid_file = f->pid_file, .foreground = foreground};
+		.root = g->root,
+		.id = id,
+		.bundle = bundle,
+		.pid_file = f->pid_file,
+		.foreground = foreground,
+		.no_pivot = f->no_pivot,
+	};
 	int r = pk_container_create(&o, &spec, pid, err);
 	pk_spec_free(&spec);
 	return r;

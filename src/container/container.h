@@ -10,6 +10,7 @@ typedef struct pk_create_opts {
 	const char *bundle;    /* absolute */
 	const char *pid_file;  /* may be NULL */
 	bool foreground;       /* `run` without --detach: the caller stays the init's parent and waits */
+	bool no_pivot;         /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
 } pk_create_opts_t;
 
 /* Build the container and leave its init waiting for start. On success *pid is the init's pid. On failure
@@ -33,6 +34,7 @@ typedef struct pk_init_ctx {
 	int bundle_fd;
 	int ns_fds[PK_NS_COUNT];
 	bool new_userns;
+	bool no_pivot;
 	int runtime_fds[2]; /* the runtime's own (state dir and its lock): closed by the init at once */
 } pk_init_ctx_t;
 

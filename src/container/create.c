@@ -194,6 +194,7 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 			     .fifo_fd = fifo,
 			     .bundle_fd = bundle_fd,
 			     .new_userns = flags & CLONE_NEWUSER,
+			     .no_pivot = o->no_pivot,
 			     .runtime_fds = {j->statedir_fd, j->rootdir_fd}};
 	memcpy(ctx.ns_fds, ns_fds, sizeof ns_fds);
 	/* Joining a pid namespace applies to children only: the runtime joins it for the init it spawns. */

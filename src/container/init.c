@@ -78,7 +78,7 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 		return -1;
 
 	bool own_mounts = is_new(s, PK_NS_MOUNT);
-	pk_rootfs_t r = {.rootfd = -1, .bundlefd = c->bundle_fd, .root_path = c->rootfs};
+	pk_rootfs_t r = {.rootfd = -1, .bundlefd = c->bundle_fd, .root_path = c->rootfs, .no_pivot = c->no_pivot};
 	if (own_mounts && pk_rootfs_prepare(&r, s, c->new_userns || s->ns[PK_NS_USER].path, is_new(s, PK_NS_CGROUP),
 					    err) < 0) {
 		if (r.rootfd >= 0)

@@ -58,7 +58,8 @@ int pk_rootfs_pivot(pk_rootfs_t *r, pk_err_t *err)
 		return pk_fail_errno(err, errno, "chdir to rootfs");
 	/* pivot_root(".", ".") stacks the old root under the new one; unmounting "." afterwards (from the old
 	 * root's point of view) detaches it without needing a directory for it in the image. */
-	if (syscall(SYS_pivot_root, ".", ".") == 0) {
+	int rc = r->no_pivot ? (errno = EINVAL, -1) : (int)syscall(SYS_pivot_root, ".", ".");
+	if (rc == 0) {
 		if (fchdir(oldroot) < 0)
 			return pk_fail_errno(err, errno, "chdir to old root");
 		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
@@ -68,7 +69,8 @@ int pk_rootfs_pivot(pk_rootfs_t *r, pk_err_t *err)
 	} else if (errno == EINVAL) {
 		/* The rootfs lives on the initramfs (ramfs), which cannot be pivoted away from: move it over
 		 * "/" and chroot, as the kernel's own switch_root does. */
-		pk_debug("pivot_root: %s; falling back to MS_MOVE and chroot", strerror(errno));
+		pk_debug("pivot_root: %s; falling back to MS_MOVE and chroot",
+			 r->no_pivot ? "--no-pivot given" : strerror(errno));
 		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 			return pk_fail_errno(err, errno, "move rootfs over /");
 		if (chroot(".") < 0)

@@ -10,6 +10,7 @@ typedef struct pk_rootfs {
 	int rootfd;   /* O_PATH fd of the rootfs directory (a mount point after prepare) */
 	int bundlefd; /* the bundle directory */
 	const char *root_path;
+	bool no_pivot; /* move the rootfs over "/" and chroot, as where pivot_root is impossible */
 } pk_rootfs_t;
 
 int pk_rootfs_prepare(pk_rootfs_t *r, const pk_spec_t *spec, bool in_userns, bool cgroupns, pk_err_t *err);
