@@ -6,6 +6,7 @@
 #include "container/sync.h"
 #include "linux/hooks.h"
 #include "linux/namespaces.h"
+#include "linux/process.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -218,6 +219,17 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		if (pk_sync_send(sync_fd, PK_SYNC_USERMAP_DONE, 0, NULL, err) < 0)
 			return -1;
 	}
+	if (spec->ns[PK_NS_TIME].present && !spec->ns[PK_NS_TIME].path && spec->has_time_offsets) {
+		if (pk_sync_expect(sync_fd, PK_SYNC_TIMENS_OFFSETS, NULL, err) < 0)
+			return -1;
+		if (pk_timens_write_offsets(j->pid, spec, err) < 0) {
+			pk_err_t ignored;
+			pk_sync_send(sync_fd, PK_SYNC_ERROR, err->errnum, err->msg, &ignored);
+			return -1;
+		}
+		if (pk_sync_send(sync_fd, PK_SYNC_TIMENS_DONE, 0, NULL, err) < 0)
+			return -1;
+	}
 	if (pk_sync_expect(sync_fd, PK_SYNC_RUN_HOOKS, NULL, err) < 0)
 		return -1;
 	if (run_runtime_hooks(spec, &st, err) < 0) {
@@ -230,6 +242,8 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 	if (pk_sync_expect(sync_fd, PK_SYNC_READY, NULL, err) < 0)
 		return -1;
 
+	if (pk_process_set_oom_score(j->pid, &spec->process, err) < 0)
+		return -1;
 	st.creating = false;
 	st.pid_start = pk_proc_start_time(j->pid);
 	if (pk_state_save(j->statedir_fd, &st, err) < 0)

@@ -52,6 +52,11 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 {
 	const pk_spec_t *s = c->spec;
 	umask(022);
+	/* First of all: no process of the container may reach our fds or memory through /proc, even one
+	 * already in a pid namespace we were born into. (The runtime, root of the parent user namespace,
+	 * still opens our /proc files for the user and time set-up.) */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return pk_fail_errno(err, errno, "prctl(PR_SET_DUMPABLE)");
 	if (c->new_userns) {
 		if (pk_sync_expect(c->sync_fd, PK_SYNC_USERMAP_DONE, NULL, err) < 0)
 			return -1;
@@ -59,15 +64,19 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 			return pk_fail_errno(err, errno, "become root in the new user namespace");
 	}
-	/* From here on other processes of the container must not reach our fds or memory through /proc. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		return pk_fail_errno(err, errno, "prctl(PR_SET_DUMPABLE)");
 	if (join_namespaces(c, err) < 0)
 		return -1;
 	if (is_new(s, PK_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		return pk_fail_errno(err, errno, "create cgroup namespace");
-	if (is_new(s, PK_NS_TIME) && pk_timens_enter_new(s, err) < 0)
-		return -1;
+	if (is_new(s, PK_NS_TIME)) {
+		if (pk_timens_unshare(err) < 0)
+			return -1;
+		if (s->has_time_offsets && (pk_sync_send(c->sync_fd, PK_SYNC_TIMENS_OFFSETS, 0, NULL, err) < 0 ||
+					    pk_sync_expect(c->sync_fd, PK_SYNC_TIMENS_DONE, NULL, err) < 0))
+			return -1;
+		if (pk_timens_enter(err) < 0)
+			return -1;
+	}
 	if (is_new(s, PK_NS_UTS)) {
 		if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 			return pk_fail_errno(err, errno, "hostname \"%s\"", s->hostname);

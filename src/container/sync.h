@@ -5,6 +5,10 @@
  *   clone3 ----------------------------------> (new namespaces)
  *   [new userns] write uid_map/gid_map
  *   SYNC_USERMAP_DONE ----------------------->
+ *                                            [new time ns with offsets] unshare(CLONE_NEWTIME)
+ *             <------------------------------ SYNC_TIMENS_OFFSETS
+ *   write /proc/<pid>/timens_offsets
+ *   SYNC_TIMENS_DONE ------------------------>  enter it
  *                                            join namespaces, hostname, lo, rootfs mounts
  *             <------------------------------ SYNC_RUN_HOOKS (prestart + createRuntime)
  *   run hooks in the runtime namespace
@@ -28,6 +32,8 @@ enum pk_sync_type {
 	PK_SYNC_HOOKS_DONE,
 	PK_SYNC_READY,
 	PK_SYNC_ERROR,
+	PK_SYNC_TIMENS_OFFSETS,
+	PK_SYNC_TIMENS_DONE,
 };
 
 typedef struct pk_sync_msg {

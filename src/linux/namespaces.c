@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -81,23 +82,36 @@ int pk_userns_write_maps(pid_t pid, const pk_spec_t *spec, pk_err_t *err)
 	return write_map(pid, "gid_map", spec->gid_mappings, spec->n_gid_mappings, err);
 }
 
-int pk_timens_enter_new(const pk_spec_t *spec, pk_err_t *err)
+int pk_timens_unshare(pk_err_t *err)
 {
 	if (unshare(CLONE_NEWTIME) < 0)
 		return pk_fail_errno(err, errno, "create time namespace");
-	/* Offsets can be set only while no process is in the namespace: we are still outside it (unshare
-	 * only set it for our children), so write them now, then enter it ourselves. */
-	if (spec->has_time_offsets) {
+	return 0;
+}
+
+int pk_timens_write_offsets(pid_t pid, const pk_spec_t *spec, pk_err_t *err)
+{
+	static const struct {
+		const char *clock, *field;
+		size_t off;
+	} clocks[] = {
+		{"monotonic", "linux.timeOffsets.monotonic", offsetof(pk_spec_t, time_offset_monotonic)},
+		{"boottime", "linux.timeOffsets.boottime", offsetof(pk_spec_t, time_offset_boottime)},
+	};
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/timens_offsets", (int)pid);
+	for (size_t i = 0; i < PK_ARRAY_SIZE(clocks); i++) {
+		const int64_t *v = (const int64_t *)((const char *)spec + clocks[i].off);
 		char line[128];
-		snprintf(line, sizeof line, "monotonic %lld %lld", (long long)spec->time_offset_monotonic[0],
-			 (long long)spec->time_offset_monotonic[1]);
-		if (pk_write_file("/proc/self/timens_offsets", line, err) < 0)
-			return pk_err_wrap(err, "linux.timeOffsets.monotonic");
-		snprintf(line, sizeof line, "boottime %lld %lld", (long long)spec->time_offset_boottime[0],
-			 (long long)spec->time_offset_boottime[1]);
-		if (pk_write_file("/proc/self/timens_offsets", line, err) < 0)
-			return pk_err_wrap(err, "linux.timeOffsets.boottime");
+		snprintf(line, sizeof line, "%s %lld %lld", clocks[i].clock, (long long)v[0], (long long)v[1]);
+		if (pk_write_file(path, line, err) < 0)
+			return pk_err_wrap(err, "%s", clocks[i].field);
 	}
+	return 0;
+}
+
+int pk_timens_enter(pk_err_t *err)
+{
 	_cleanup_close_ int fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || setns(fd, CLONE_NEWTIME) < 0)
 		return pk_fail_errno(err, errno, "enter time namespace");

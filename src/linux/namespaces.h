@@ -12,7 +12,12 @@ void pk_ns_close_fds(int fds[PK_NS_COUNT]);
 int pk_ns_join(enum pk_ns_type t, int fd, pk_err_t *err);
 /* Write /proc/<pid>/{setgroups,uid_map,gid_map} for a child in a new user namespace. */
 int pk_userns_write_maps(pid_t pid, const pk_spec_t *spec, pk_err_t *err);
-/* In the child: a new time namespace with linux.timeOffsets, entered by the caller itself. */
-int pk_timens_enter_new(const pk_spec_t *spec, pk_err_t *err);
+/* A new time namespace is made in two steps: the child unshares it (it applies to the child's children
+ * only), the runtime writes linux.timeOffsets into /proc/<pid>/timens_offsets (possible only while no
+ * process is in it; the child is non-dumpable, so only the runtime may open that file), and the child
+ * enters it itself. */
+int pk_timens_unshare(pk_err_t *err);
+int pk_timens_write_offsets(pid_t pid, const pk_spec_t *spec, pk_err_t *err);
+int pk_timens_enter(pk_err_t *err);
 /* In the child, in a new network namespace: bring "lo" up. */
 int pk_net_loopback_up(pk_err_t *err);

@@ -76,13 +76,6 @@ int pk_process_setup(const pk_process_t *p, bool setgroups_allowed, char exe[PAT
 		if (setrlimit(p->rlimits[i].resource, &rl) < 0)
 			return pk_fail_errno(err, errno, "process.rlimits[%zu]", i);
 	}
-	if (p->has_oom_score_adj) {
-		char v[32];
-		snprintf(v, sizeof v, "%d", p->oom_score_adj);
-		_cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, v, strlen(v)) < 0)
-			return pk_fail_errno(err, errno, "process.oomScoreAdj");
-	}
 	if (enter_cwd(p->cwd ? p->cwd : "/", err) < 0)
 		return -1;
 	if (pk_process_find_exe(p, exe, err) < 0)
@@ -100,6 +93,19 @@ int pk_process_setup(const pk_process_t *p, bool setgroups_allowed, char exe[PAT
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return pk_fail_errno(err, errno, "process.noNewPrivileges");
 	umask(p->has_umask ? p->umask : 022);
+	return 0;
+}
+
+int pk_process_set_oom_score(pid_t pid, const pk_process_t *p, pk_err_t *err)
+{
+	if (!p->has_oom_score_adj)
+		return 0;
+	char v[32], path[64];
+	snprintf(v, sizeof v, "%d", p->oom_score_adj);
+	snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)pid);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, v, strlen(v)) < 0)
+		return pk_fail_errno(err, errno, "process.oomScoreAdj %d", p->oom_score_adj);
 	return 0;
 }
 

@@ -10,15 +10,21 @@
 #   bundle NAME [JQ_FILTER]   make $T/NAME/config.json from the default config, root.path pointing at the
 #                  shared read-only rootfs, with the jq filter applied; prints the bundle dir
 #   own_rootfs DIR copy the default rootfs to DIR/rootfs (with $PROBE as /probe) and point DIR's config at it
-#   fail MSG       print MSG and fail the test
+#   fail MSG       print MSG and fail the test (ends it at once: the EXIT trap, see on_exit, still runs)
 #   assert_eq WANT GOT [WHAT], assert_match REGEX TEXT [WHAT], assert_no_leftovers ID
+#   on_exit CMD    run the shell command CMD when the test ends, pass or fail (last registered runs first);
+#                  use it for anything outside $T: holder processes, mounts, netns
+#   wait_status ID STATUS     poll `state` until the container has that status (5 s), or fail
+#   assert_no_procs           no process whose command line mentions $T
 set -u
 
 pk() { "$POCKET" --root "$ROOT" "$@"; }
 
+# A test is a function run at the top level of its own shell: without `exit`, a failed assertion in the middle
+# of a test would be forgotten by the next command. Inside $(...) this exits only that subshell.
 fail() {
 	echo "    FAIL: $*" >&2
-	return 1
+	exit 1
 }
 
 assert_eq() {
@@ -44,7 +50,38 @@ own_rootfs() {
 	jq '.root.path = "rootfs"' "$dir/config.json" >"$dir/config.json.new" && mv "$dir/config.json.new" "$dir/config.json"
 }
 
+_on_exit_cmds=()
+_run_on_exit() {
+	local i
+	for ((i = ${#_on_exit_cmds[@]} - 1; i >= 0; i--)); do eval "${_on_exit_cmds[i]}" >/dev/null 2>&1; done
+	return 0
+}
+on_exit() {
+	_on_exit_cmds+=("$1")
+	trap '_rc=$?; _run_on_exit; exit $_rc' EXIT
+}
+
+wait_status() {
+	local id=$1 want=$2 got=
+	for _ in $(seq 50); do
+		got=$(pk state "$id" 2>/dev/null | jq -r .status)
+		[ "$got" = "$want" ] && return 0
+		sleep 0.1
+	done
+	fail "container $id: status $want expected, still [$got] after 5 s"
+}
+
+assert_no_procs() {
+	local p c left=
+	for p in /proc/[0-9]*; do
+		c=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		[[ $c == *"$T"* ]] && left="$left [${p#/proc/}: $c]"
+	done
+	[ -z "$left" ] || fail "processes left behind:$left"
+}
+
 # Nothing of container ID may remain: no state dir, no process whose cmdline mentions the test dir.
 assert_no_leftovers() {
 	[ ! -e "$ROOT/$1" ] || fail "state directory $ROOT/$1 left behind"
+	assert_no_procs
 }
