@@ -186,7 +186,21 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		return pk_fail_errno(err, errno, "prepare sync with the container's init");
 	}
 	_cleanup_close_ int sync_fd = sv[0];
+	int ctx_unshare_flags = 0;
 	int flags = pk_ns_new_flags(spec);
+	/* Namespaces created next to a joined user namespace must belong to it: the init joins it first and
+	 * unshares them itself. A new pid namespace would then need a second fork. */
+	int clone_flags = flags;
+	if (ns_fds[PK_NS_USER] >= 0) {
+		if (flags & CLONE_NEWPID) {
+			pk_ns_close_fds(ns_fds);
+			close(sv[1]);
+			return pk_fail(err, "linux.namespaces: joining a user namespace while creating a new pid "
+				       "namespace is not supported yet");
+		}
+		clone_flags = 0;
+		ctx_unshare_flags = flags;
+	}
 	pk_init_ctx_t ctx = {.spec = spec,
 			     .rootfs = rootfs,
 			     .id = o->id,
@@ -204,7 +218,8 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		close(sv[1]);
 		return -1;
 	}
-	j->pid = spawn_init(&ctx, flags, &j->pidfd, err);
+	ctx.unshare_flags = ctx_unshare_flags & ~(CLONE_NEWTIME | CLONE_NEWCGROUP);
+	j->pid = spawn_init(&ctx, clone_flags, &j->pidfd, err);
 	close(sv[1]);
 	pk_ns_close_fds(ns_fds);
 	if (j->pid < 0) {

@@ -8,6 +8,7 @@
 #include "linux/process.h"
 #include "linux/rootfs.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -45,6 +46,8 @@ static int join_namespaces(pk_init_ctx_t *c, pk_err_t *err)
 			return -1;
 	}
 	pk_ns_close_fds(c->ns_fds);
+	if (c->unshare_flags && unshare(c->unshare_flags) < 0)
+		return pk_fail_errno(err, errno, "create namespaces in the joined user namespace");
 	return 0;
 }
 
@@ -66,6 +69,14 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 	}
 	if (join_namespaces(c, err) < 0)
 		return -1;
+	/* An unprivileged creator of our user namespace had to deny setgroups(2) for good. */
+	bool setgroups_ok = true;
+	{
+		_cleanup_free_ char *sg = NULL;
+		pk_err_t ignored;
+		if (pk_read_file("/proc/self/setgroups", &sg, NULL, &ignored) == 0 && !strncmp(sg, "deny", 4))
+			setgroups_ok = false;
+	}
 	if (is_new(s, PK_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		return pk_fail_errno(err, errno, "create cgroup namespace");
 	if (is_new(s, PK_NS_TIME)) {
@@ -115,8 +126,7 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 	close(c->bundle_fd);
 	c->bundle_fd = -1;
 
-	bool setgroups_ok = !c->new_userns || geteuid() == 0;
-	if (c->new_userns) {
+	if (c->new_userns && setgroups_ok) {
 		/* Drop the host's supplementary groups before anything of the user's runs. */
 		if (setgroups(0, NULL) < 0 && errno != EPERM)
 			return pk_fail_errno(err, errno, "setgroups");
