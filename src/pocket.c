@@ -1,6 +1,6 @@
 /* pocket: the command line. Global flags, then a verb from the table below. */
 #include "cmd/cmd.h"
-#include "linux/inroot.h"
+#include "kernel/inroot.h"
 #include "util/log.h"
 #include <stdio.h>
 #include <stdlib.h>

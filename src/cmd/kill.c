@@ -1,6 +1,6 @@
 #include "cmd/cmd.h"
 #include "container/container.h"
-#include "linux/signals.h"
+#include "kernel/signals.h"
 #include <signal.h>
 #include <string.h>
 

@@ -35,6 +35,7 @@ typedef struct pk_init_ctx {
 	int ns_fds[PK_NS_COUNT];
 	bool new_userns;
 	bool no_pivot;
+	const struct pk_seccomp_prog *seccomp; /* compiled by the runtime */
 	int unshare_flags; /* CLONE_NEW* to unshare after joining (a joined user namespace owns them) */
 	int runtime_fds[2]; /* the runtime's own (state dir and its lock): closed by the init at once */
 } pk_init_ctx_t;

@@ -4,9 +4,10 @@
  * directory removed, so a refused create leaves nothing behind. */
 #include "container/container.h"
 #include "container/sync.h"
-#include "linux/hooks.h"
-#include "linux/namespaces.h"
-#include "linux/process.h"
+#include "kernel/hooks.h"
+#include "kernel/namespaces.h"
+#include "kernel/process.h"
+#include "kernel/seccomp.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -89,6 +90,7 @@ typedef struct create_job {
 	bool dir_made;
 	pid_t pid;
 	int pidfd;
+	pk_seccomp_prog_t seccomp;
 } create_job_t;
 
 static void abort_create(create_job_t *j)
@@ -179,6 +181,10 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		return -1;
 	}
 
+	if (pk_seccomp_compile(&spec->seccomp, &j->seccomp, err) < 0) {
+		pk_ns_close_fds(ns_fds);
+		return -1;
+	}
 	_cleanup_close_ int fifo = openat(j->statedir_fd, PK_STATE_FIFO, O_RDWR | O_CLOEXEC);
 	int sv[2];
 	if (fifo < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -210,6 +216,7 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 			     .bundle_fd = bundle_fd,
 			     .new_userns = flags & CLONE_NEWUSER,
 			     .no_pivot = o->no_pivot,
+			     .seccomp = &j->seccomp,
 			     .runtime_fds = {j->statedir_fd, j->rootdir_fd}};
 	memcpy(ctx.ns_fds, ns_fds, sizeof ns_fds);
 	/* Joining a pid namespace applies to children only: the runtime joins it for the init it spawns. */
@@ -284,5 +291,6 @@ int pk_container_create(const pk_create_opts_t *o, pk_spec_t *spec, pid_t *pid, 
 		close(j.rootdir_fd);
 	if (j.pidfd >= 0)
 		close(j.pidfd);
+	pk_seccomp_prog_free(&j.seccomp);
 	return r;
 }

@@ -3,10 +3,11 @@
  * runtime over the sync socket and the process exits; nothing here returns to the caller. */
 #include "container/container.h"
 #include "container/sync.h"
-#include "linux/hooks.h"
-#include "linux/namespaces.h"
-#include "linux/process.h"
-#include "linux/rootfs.h"
+#include "kernel/hooks.h"
+#include "kernel/namespaces.h"
+#include "kernel/process.h"
+#include "kernel/rootfs.h"
+#include "kernel/seccomp.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include <errno.h>
@@ -131,7 +132,7 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 		if (setgroups(0, NULL) < 0 && errno != EPERM)
 			return pk_fail_errno(err, errno, "setgroups");
 	}
-	return pk_process_setup(&s->process, setgroups_ok, exe, err);
+	return pk_process_setup(&s->process, c->seccomp, setgroups_ok, exe, err);
 fail:
 	if (r.rootfd >= 0)
 		close(r.rootfd);
@@ -180,6 +181,10 @@ void pk_init_main(pk_init_ctx_t *c)
 		signal(sig, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	pk_process_close_fds(0);
+	if (c->spec->process.no_new_privileges && pk_seccomp_install(c->seccomp, &err) < 0) {
+		dprintf(STDERR_FILENO, "pocket: %s\n", err.msg);
+		_exit(127);
+	}
 	pk_process_exec(&c->spec->process, exe, &err);
 	dprintf(STDERR_FILENO, "pocket: %s\n", err.msg);
 	_exit(127);

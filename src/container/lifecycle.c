@@ -1,7 +1,7 @@
 /* start, kill, delete and state of an existing container. None of these re-executes the binary or enters
  * the container: they act on the init through a verified pidfd. */
 #include "container/container.h"
-#include "linux/hooks.h"
+#include "kernel/hooks.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include <dirent.h>

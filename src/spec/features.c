@@ -64,12 +64,12 @@ static json_t *capabilities_json(void)
 json_t *pk_features(void)
 {
 	json_t *linux_features = json_pack(
-		"{s:o, s:o, s:{s:b, s:b, s:b, s:b, s:b}, s:{s:b, s:[], s:[], s:[]}, s:{s:b}, s:{s:b}, s:{s:b},"
+		"{s:o, s:o, s:{s:b, s:b, s:b, s:b, s:b}, s:o, s:{s:b}, s:{s:b}, s:{s:b},"
 		" s:{s:{s:b}}}",
 		"namespaces", names_json(namespace_names, PK_ARRAY_SIZE(namespace_names)), "capabilities",
 		capabilities_json(), "cgroup", "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0, "rdma", 1, "seccomp",
-		"enabled", 0, "actions", "operators", "archs", "apparmor", "enabled", 0, "selinux", "enabled", 0,
-		"intelRdt", "enabled", 0, "mountExtensions", "idmap", "enabled", 1);
+		pk_seccomp_features(), "apparmor", "enabled", 0, "selinux", "enabled", 0,
+		"intelRdt", "enabled", 0, "mountExtensions", "idmap", "enabled", 0);
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s}}", "ociVersionMin", "1.0.0", "ociVersionMax", "1.2.0",
 			 "hooks", names_json(hook_names, PK_ARRAY_SIZE(hook_names)), "mountOptions",
 			 names_json(mount_options, PK_ARRAY_SIZE(mount_options)), "linux", linux_features,

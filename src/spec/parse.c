@@ -910,7 +910,8 @@ int pk_spec_parse(pk_spec_t *spec, const char *json_text, size_t len, pk_err_t *
 	if (!json_is_object(root))
 		return fail(&c, "expected a JSON object");
 	spec->raw = json_incref(root);
-	if (PARSE_FIELDS(&c, root, top_fields, spec) < 0) {
+	if (PARSE_FIELDS(&c, root, top_fields, spec) < 0 ||
+	    pk_seccomp_parse(json_object_get(json_object_get(root, "linux"), "seccomp"), &spec->seccomp, err) < 0) {
 		pk_spec_free(spec);
 		return one_line(err);
 	}
@@ -1018,6 +1019,7 @@ void pk_spec_free(pk_spec_t *spec)
 	strv_free(spec->readonly_paths);
 	free(spec->cgroups_path);
 	free(spec->mount_label);
+	pk_seccomp_free(&spec->seccomp);
 	json_decref(spec->annotations);
 	json_decref(spec->raw);
 	memset(spec, 0, sizeof *spec);

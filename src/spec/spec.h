@@ -89,6 +89,37 @@ typedef struct pk_caps {
 	bool present;                                                  /* process.capabilities given */
 } pk_caps_t;
 
+/* linux.seccomp (config-linux.md "Seccomp"). Actions and operators are kept as libseccomp's SCMP_* values
+ * (spec/seccomp.c maps the OCI names); syscall names are resolved when the filter is compiled, so a name
+ * unknown to libseccomp or the architecture is skipped as runc does. */
+typedef struct pk_seccomp_arg {
+	unsigned index;
+	uint64_t value, value_two;
+	int op; /* enum scmp_compare */
+} pk_seccomp_arg_t;
+
+typedef struct pk_seccomp_rule {
+	char **names; /* NULL-terminated */
+	uint32_t action; /* SCMP_ACT_* without errno (see errno_ret) */
+	uint32_t errno_ret;
+	bool has_errno_ret;
+	pk_seccomp_arg_t *args;
+	size_t n_args;
+} pk_seccomp_rule_t;
+
+typedef struct pk_seccomp {
+	bool present;
+	uint32_t default_action;
+	uint32_t default_errno_ret;
+	bool has_default_errno_ret;
+	uint32_t *archs; /* SCMP_ARCH_* */
+	size_t n_archs;
+	unsigned flags; /* SECCOMP_FILTER_FLAG_* */
+	char *listener_path, *listener_metadata;
+	pk_seccomp_rule_t *rules;
+	size_t n_rules;
+} pk_seccomp_t;
+
 typedef struct pk_process {
 	bool terminal;
 	uint32_t uid, gid;
@@ -132,6 +163,7 @@ typedef struct pk_spec {
 	unsigned long rootfs_propagation;      /* MS_* flag; 0 = default */
 	char *cgroups_path;
 	char *mount_label;
+	pk_seccomp_t seccomp;
 	json_t *annotations; /* object, may be NULL */
 	json_t *raw;         /* the whole config as parsed */
 } pk_spec_t;
@@ -141,6 +173,12 @@ typedef struct pk_spec {
 int pk_spec_parse(pk_spec_t *spec, const char *json_text, size_t len, pk_err_t *err);
 int pk_spec_load(pk_spec_t *spec, const char *path, pk_err_t *err);
 void pk_spec_free(pk_spec_t *spec);
+
+/* linux.seccomp of a config (called by pk_spec_parse). */
+int pk_seccomp_parse(json_t *seccomp, pk_seccomp_t *out, pk_err_t *err);
+void pk_seccomp_free(pk_seccomp_t *s);
+/* The "seccomp" object of the features document: what this parser accepts. */
+json_t *pk_seccomp_features(void);
 
 /* Cross-field checks the engine relies on (e.g. a new user namespace needs mappings). */
 int pk_spec_validate(const pk_spec_t *spec, pk_err_t *err);

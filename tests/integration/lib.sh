@@ -9,6 +9,7 @@
 #   pk ARGS...     "$POCKET" --root "$ROOT" ARGS...
 #   bundle NAME [JQ_FILTER]   make $T/NAME/config.json from the default config, root.path pointing at the
 #                  shared read-only rootfs, with the jq filter applied; prints the bundle dir
+#   bundle_sh NAME SCRIPT [JQ_FILTER]   the same, running ["sh", "-c", SCRIPT] (no quoting through jq)
 #   own_rootfs DIR copy the default rootfs to DIR/rootfs (with $PROBE as /probe) and point DIR's config at it
 #   fail MSG       print MSG and fail the test (ends it at once: the EXIT trap, see on_exit, still runs)
 #   assert_eq WANT GOT [WHAT], assert_match REGEX TEXT [WHAT], assert_no_leftovers ID
@@ -41,6 +42,14 @@ bundle() {
 	jq --arg root "$BASE/rootfs" ".root.path = \$root | $filter" "$BASE/config.json" >"$T/$name/config.json" ||
 		fail "jq filter: $filter"
 	echo "$T/$name"
+}
+
+bundle_sh() {
+	local b
+	b=$(bundle "$1" "${3:-.}") || exit 1
+	jq --arg s "$2" '.process.args = ["sh", "-c", $s]' "$b/config.json" >"$b/config.json.new" &&
+		mv "$b/config.json.new" "$b/config.json" || fail "jq: set process.args"
+	echo "$b"
 }
 
 own_rootfs() {

@@ -11,9 +11,7 @@ ns_script='for n in '"$ALL_NS"'; do echo "$n $(readlink /proc/self/ns/$n)"; done
 
 test_all_eight_namespaces_differ_from_host() {
 	local b out n inside
-	b=$(bundle b)
-	jq --arg s "$ns_script" "$USERNS_FILTER"' | .process.args = ["sh", "-c", $s]' "$b/config.json" >"$b/c.json" &&
-		mv "$b/c.json" "$b/config.json"
+	b=$(bundle_sh b "$ns_script" "$USERNS_FILTER")
 	assert_eq 8 "$(jq '.linux.namespaces | length' "$b/config.json")" "namespaces in config"
 	out=$(pk run --bundle "$b" c1) || fail "run exited $?: $out"
 	for n in $ALL_NS; do
@@ -26,8 +24,7 @@ test_all_eight_namespaces_differ_from_host() {
 
 test_default_namespaces_differ_but_user_and_time_are_the_hosts() {
 	local b out n inside
-	b=$(bundle b)
-	jq --arg s "$ns_script" '.process.args = ["sh", "-c", $s]' "$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
+	b=$(bundle_sh b "$ns_script")
 	out=$(pk run --bundle "$b" c1) || fail "run exited $?: $out"
 	for n in mnt pid net ipc uts cgroup; do
 		inside=$(echo "$out" | awk -v n=$n '$1 == n {print $2}')
@@ -98,11 +95,8 @@ test_join_existing_namespaces_by_path() {
 			[ "$(readlink /proc/$holder/exe)" = "$(readlink -f "$(command -v sleep)")" ] && break
 		sleep 0.05
 	done
-	b=$(bundle b)
-	jq --arg s "$ns_script" --arg p /proc/$holder/ns '.process.args = ["sh", "-c", $s]
-		| .linux.namespaces = [.linux.namespaces[] | if .type == "network" then .path = "\($p)/net"
-			elif .type == "uts" then .path = "\($p)/uts" elif .type == "ipc" then .path = "\($p)/ipc" else . end]' \
-		"$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
+	b=$(bundle_sh b "$ns_script" '.linux.namespaces = [.linux.namespaces[] | (.type | {network: "net", uts: "uts", ipc: "ipc"}[.]) as $n
+		| if $n then .path = "/proc/'$holder'/ns/\($n)" else . end]')
 	out=$(pk run --bundle "$b" c1) || fail "run exited $?: $out"
 	for n in net uts ipc; do
 		assert_eq "$(readlink /proc/$holder/ns/$n)" "$(echo "$out" | awk -v n=$n '$1 == n {print $2}')" \

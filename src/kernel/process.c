@@ -1,6 +1,6 @@
-#include "linux/process.h"
-#include "linux/caps.h"
-#include "linux/inroot.h"
+#include "kernel/process.h"
+#include "kernel/caps.h"
+#include "kernel/inroot.h"
 #include "util/cleanup.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -69,7 +69,8 @@ static int enter_cwd(const char *cwd, pk_err_t *err)
 	return 0;
 }
 
-int pk_process_setup(const pk_process_t *p, bool setgroups_allowed, char exe[PATH_MAX], pk_err_t *err)
+int pk_process_setup(const pk_process_t *p, const pk_seccomp_prog_t *seccomp, bool setgroups_allowed,
+		     char exe[PATH_MAX], pk_err_t *err)
 {
 	for (size_t i = 0; i < p->n_rlimits; i++) {
 		struct rlimit rl = {.rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard};
@@ -79,6 +80,8 @@ int pk_process_setup(const pk_process_t *p, bool setgroups_allowed, char exe[PAT
 	if (enter_cwd(p->cwd ? p->cwd : "/", err) < 0)
 		return -1;
 	if (pk_process_find_exe(p, exe, err) < 0)
+		return -1;
+	if (!p->no_new_privileges && pk_seccomp_install(seccomp, err) < 0)
 		return -1;
 	if (pk_caps_prepare(&p->caps, err) < 0)
 		return -1;

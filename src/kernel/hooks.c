@@ -1,4 +1,4 @@
-#include "linux/hooks.h"
+#include "kernel/hooks.h"
 #include "util/cleanup.h"
 #include <errno.h>
 #include <fcntl.h>

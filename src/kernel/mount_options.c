@@ -1,4 +1,4 @@
-#include "linux/mount_options.h"
+#include "kernel/mount_options.h"
 #include "util/cleanup.h"
 #include <linux/mount.h>
 #include <string.h>

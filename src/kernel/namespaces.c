@@ -1,4 +1,4 @@
-#include "linux/namespaces.h"
+#include "kernel/namespaces.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include <errno.h>

@@ -1,6 +1,6 @@
-#include "linux/cgroupfs_mount.h"
-#include "linux/inroot.h"
-#include "linux/mounts.h"
+#include "kernel/cgroupfs_mount.h"
+#include "kernel/inroot.h"
+#include "kernel/mounts.h"
 #include "util/cleanup.h"
 #include <errno.h>
 #include <fcntl.h>

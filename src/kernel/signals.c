@@ -1,4 +1,4 @@
-#include "linux/signals.h"
+#include "kernel/signals.h"
 #include "util/cleanup.h"
 #include <errno.h>
 #include <signal.h>

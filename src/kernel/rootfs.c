@@ -1,8 +1,8 @@
-#include "linux/rootfs.h"
-#include "linux/devices.h"
-#include "linux/inroot.h"
-#include "linux/mounts.h"
-#include "linux/sysctl.h"
+#include "kernel/rootfs.h"
+#include "kernel/devices.h"
+#include "kernel/inroot.h"
+#include "kernel/mounts.h"
+#include "kernel/sysctl.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include <errno.h>

@@ -1,7 +1,7 @@
-#include "linux/mounts.h"
-#include "linux/cgroupfs_mount.h"
-#include "linux/inroot.h"
-#include "linux/mount_options.h"
+#include "kernel/mounts.h"
+#include "kernel/cgroupfs_mount.h"
+#include "kernel/inroot.h"
+#include "kernel/mount_options.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include <errno.h>

@@ -1,4 +1,4 @@
-#include "linux/inroot.h"
+#include "kernel/inroot.h"
 #include "util/cleanup.h"
 #include <errno.h>
 #include <stdint.h>

@@ -3,7 +3,7 @@
  * host, each fresh (showing the container's own cgroup as its root) inside a new cgroup namespace, or a bind
  * of the container's own cgroup directory without one. */
 #pragma once
-#include "linux/mount_options.h"
+#include "kernel/mount_options.h"
 #include "spec/spec.h"
 
 int pk_cgroupfs_mount(int rootfd, const pk_mount_t *m, const pk_mount_opts_t *o, bool cgroupns, pk_err_t *err);

@@ -1,0 +1,129 @@
+#include "kernel/seccomp.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static void ctx_release(scmp_filter_ctx *c)
+{
+	if (*c)
+		seccomp_release(*c);
+}
+
+static uint32_t with_errno(uint32_t action, bool has, uint32_t value)
+{
+	uint32_t e = has ? value : EPERM;
+	if (action == SCMP_ACT_ERRNO(0))
+		return SCMP_ACT_ERRNO(e);
+	if (action == SCMP_ACT_TRACE(0))
+		return SCMP_ACT_TRACE(e);
+	return action;
+}
+
+static int add_rule(scmp_filter_ctx ctx, const pk_seccomp_rule_t *r, uint32_t action, const char *name, int nr,
+		    pk_err_t *err)
+{
+	struct scmp_arg_cmp cmp[6];
+	bool repeated = false;
+	for (size_t i = 0; i < r->n_args && i < 6; i++) {
+		cmp[i] = (struct scmp_arg_cmp){.arg = r->args[i].index,
+					       .op = (enum scmp_compare)r->args[i].op,
+					       .datum_a = r->args[i].value,
+					       .datum_b = r->args[i].value_two};
+		for (size_t j = 0; j < i; j++)
+			repeated |= r->args[j].index == r->args[i].index;
+	}
+	int rc;
+	if (r->n_args == 0) {
+		rc = seccomp_rule_add(ctx, action, nr, 0);
+	} else if (repeated) {
+		/* libseccomp cannot AND two conditions on one argument; runc adds one rule per condition, which
+		 * makes them alternatives. Do the same so profiles behave alike. */
+		rc = 0;
+		for (size_t i = 0; i < r->n_args && rc == 0; i++)
+			rc = seccomp_rule_add_array(ctx, action, nr, 1, &cmp[i]);
+	} else {
+		rc = seccomp_rule_add_array(ctx, action, nr, (unsigned)(r->n_args > 6 ? 6 : r->n_args), cmp);
+	}
+	if (rc < 0)
+		return pk_fail_errno(err, -rc, "linux.seccomp: rule for %s", name);
+	return 0;
+}
+
+int pk_seccomp_compile(const pk_seccomp_t *s, pk_seccomp_prog_t *out, pk_err_t *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!s->present)
+		return 0;
+	for (size_t i = 0; i < s->n_rules; i++)
+		if (s->rules[i].action == SCMP_ACT_NOTIFY)
+			return pk_fail(err, "linux.seccomp.syscalls[%zu].action: SCMP_ACT_NOTIFY is not supported yet", i);
+	uint32_t def = with_errno(s->default_action, s->has_default_errno_ret, s->default_errno_ret);
+	__attribute__((cleanup(ctx_release))) scmp_filter_ctx ctx = seccomp_init(def);
+	if (!ctx)
+		return pk_fail(err, "linux.seccomp: libseccomp refused the default action");
+	for (size_t i = 0; i < s->n_archs; i++) {
+		int rc = seccomp_arch_add(ctx, s->archs[i]);
+		if (rc < 0 && rc != -EEXIST)
+			return pk_fail_errno(err, -rc, "linux.seccomp.architectures[%zu]", i);
+	}
+	/* A binary tree of syscalls rather than a linear list: large profiles cost less per syscall. */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	for (size_t i = 0; i < s->n_rules; i++) {
+		const pk_seccomp_rule_t *r = &s->rules[i];
+		uint32_t action = with_errno(r->action, r->has_errno_ret, r->errno_ret);
+		if (action == def)
+			continue; /* libseccomp refuses a rule that repeats the default, and it changes nothing */
+		for (char **n = r->names; *n; n++) {
+			int nr = seccomp_syscall_resolve_name(*n);
+			if (nr == __NR_SCMP_ERROR) {
+				pk_debug("linux.seccomp: syscall %s unknown to libseccomp; skipped", *n);
+				continue;
+			}
+			if (add_rule(ctx, r, action, *n, nr, err) < 0)
+				return pk_err_wrap(err, "linux.seccomp.syscalls[%zu]", i);
+		}
+	}
+	_cleanup_close_ int fd = memfd_create("pocket-seccomp", MFD_CLOEXEC);
+	if (fd < 0)
+		return pk_fail_errno(err, errno, "linux.seccomp: memfd");
+	int rc = seccomp_export_bpf(ctx, fd);
+	if (rc < 0)
+		return pk_fail_errno(err, -rc, "linux.seccomp: export the filter");
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size % (off_t)sizeof(struct sock_filter) ||
+	    st.st_size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return pk_fail(err, "linux.seccomp: the compiled filter is empty or too large");
+	out->insns = malloc((size_t)st.st_size);
+	if (!out->insns || pread(fd, out->insns, (size_t)st.st_size, 0) != st.st_size) {
+		pk_seccomp_prog_free(out);
+		return pk_fail_errno(err, errno ? errno : EIO, "linux.seccomp: read the filter");
+	}
+	out->len = (unsigned short)(st.st_size / (off_t)sizeof(struct sock_filter));
+	out->flags = s->flags;
+	return 0;
+}
+
+void pk_seccomp_prog_free(pk_seccomp_prog_t *p)
+{
+	free(p->insns);
+	memset(p, 0, sizeof *p);
+}
+
+int pk_seccomp_install(const pk_seccomp_prog_t *p, pk_err_t *err)
+{
+	if (!p->insns)
+		return 0;
+	struct sock_fprog prog = {.len = p->len, .filter = p->insns};
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog) < 0)
+		return pk_fail_errno(err, errno, "linux.seccomp: install the filter");
+	return 0;
+}

@@ -1,0 +1,16 @@
+/* linux.seccomp compiled to a BPF program by libseccomp in the runtime, and installed by the container's
+ * init with seccomp(2) alone — the init needs no libseccomp and does no work after the filter is on but the
+ * syscalls it must make to reach execve. */
+#pragma once
+#include "spec/spec.h"
+
+typedef struct pk_seccomp_prog {
+	void *insns; /* struct sock_filter[] */
+	unsigned short len;
+	unsigned flags; /* SECCOMP_FILTER_FLAG_* */
+} pk_seccomp_prog_t;
+
+int pk_seccomp_compile(const pk_seccomp_t *s, pk_seccomp_prog_t *out, pk_err_t *err);
+void pk_seccomp_prog_free(pk_seccomp_prog_t *p);
+/* Load the program into the calling thread. Without no_new_privs this needs CAP_SYS_ADMIN. */
+int pk_seccomp_install(const pk_seccomp_prog_t *p, pk_err_t *err);
