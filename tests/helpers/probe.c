@@ -3,7 +3,8 @@
  *   probe clock monotonic|boottime|realtime   seconds of that clock
  *   probe fds                                 every open fd and what it points to, one per line
  *   probe cwd                                 getcwd(), or the error
- *   probe open-write PATH                     "ok" if PATH opens for writing, else the errno name */
+ *   probe open-write PATH                     "ok" if PATH opens for writing, else the errno name
+ *   probe ids                                 real and effective uid/gid (as a setuid binary, what it gained) */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -55,6 +56,10 @@ int main(int argc, char **argv)
 		puts("ok");
 		return 0;
 	}
-	fprintf(stderr, "usage: probe clock NAME | fds | cwd | open-write PATH\n");
+	if (argc == 2 && !strcmp(argv[1], "ids")) {
+		printf("uid=%d euid=%d gid=%d egid=%d\n", (int)getuid(), (int)geteuid(), (int)getgid(), (int)getegid());
+		return 0;
+	}
+	fprintf(stderr, "usage: probe clock NAME | fds | cwd | open-write PATH | ids\n");
 	return 2;
 }
