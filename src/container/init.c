@@ -114,7 +114,7 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 	    pk_sync_expect(c->sync_fd, PK_SYNC_HOOKS_DONE, &pid, err) < 0)
 		goto fail;
 	if (s->hooks[PK_HOOK_CREATE_CONTAINER].n) {
-		_cleanup_free_ char *state = hook_state(c, (pid_t)pid, PK_STATUS_CREATED);
+		_cleanup_free_ char *state = hook_state(c, (pid_t)pid, PK_STATUS_CREATING);
 		if (pk_hooks_run(s, PK_HOOK_CREATE_CONTAINER, state, err) < 0)
 			goto fail;
 	}
@@ -168,7 +168,7 @@ void pk_init_main(pk_init_ctx_t *c)
 	close(c->fifo_fd);
 
 	if (c->spec->hooks[PK_HOOK_START_CONTAINER].n) {
-		_cleanup_free_ char *state = hook_state(c, getpid(), PK_STATUS_RUNNING);
+		_cleanup_free_ char *state = hook_state(c, getpid(), PK_STATUS_CREATED);
 		if (pk_hooks_run(c->spec, PK_HOOK_START_CONTAINER, state, &err) < 0) {
 			dprintf(STDERR_FILENO, "pocket: %s\n", err.msg);
 			_exit(1);

@@ -33,9 +33,6 @@ int pk_rootfs_prepare(pk_rootfs_t *r, const pk_spec_t *spec, bool in_userns, boo
 		return pk_fail_errno(err, errno, "root.path %s", r->root_path);
 	close(r->rootfd);
 	r->rootfd = fd;
-	/* A shared parent of the rootfs mount would make pivot_root fail; keep it private from here. */
-	if (pk_mount_at_fd(NULL, r->rootfd, NULL, MS_PRIVATE, NULL) < 0)
-		return pk_fail_errno(err, errno, "root.path: make private");
 	pk_mount_ctx_t ctx = {.rootfd = r->rootfd, .bundlefd = r->bundlefd, .cgroupns = cgroupns};
 	for (size_t i = 0; i < spec->n_mounts; i++)
 		if (pk_mount_entry(&ctx, &spec->mounts[i], err) < 0)

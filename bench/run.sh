@@ -1,0 +1,267 @@
+#!/bin/bash
+# bench/run.sh POCKET BUNDLE FLOOR OUTDIR: pocket against crun and runc (and the floor, bench/floor.c).
+# Started by `make bench`; bench/README.md says what each figure means. Environment knobs:
+# BENCH_RUNS (hyperfine runs per command, 30), BENCH_BURST (containers per starter, 20).
+set -euo pipefail
+
+# crun 1.8.1 refuses hybrid hosts ("cgroups in hybrid mode not supported"), so everything runs in a
+# private mount namespace without the bare cgroup2 mount; the host's mounts stay as they are.
+if [[ ${POCKET_BENCH_INNER:-} != 1 ]]; then
+	[[ $# == 4 ]] || { echo "usage: $0 POCKET BUNDLE FLOOR OUTDIR" >&2; exit 2; }
+	POCKET_BENCH_INNER=1 exec unshare -m --propagation private "$0" "$(realpath "$1")" \
+		"$(realpath "$2")" "$(realpath "$3")" "$(realpath -m "$4")"
+fi
+umount /sys/fs/cgroup/unified 2>/dev/null || true
+echo "note: every runtime runs in a private mount namespace (unshare -m) where /sys/fs/cgroup/unified"
+echo "      is unmounted, so crun accepts this hybrid cgroup host; the host's mounts are unchanged"
+
+POCKET=$1 BUNDLE=$2 FLOOR=$3 OUT=$4
+RUNS=${BENCH_RUNS:-30} BURST=${BENCH_BURST:-20}
+RUNTIMES=(pocket crun runc)
+CG=pocket-bench # every container's cgroupsPath is /$CG/...: never under our own (forbidden) cgroup
+T=$(mktemp -d /tmp/pocket-bench.XXXXXX)
+export T FLOOR
+mkdir -p "$OUT" "$T/bin" "$T/state"
+rm -f "$OUT"/*.json "$OUT/results.tsv"
+
+rt() { "$T/bin/$1" --root "$T/state/$1" "${@:2}"; }
+
+cleanup() {
+	local r id
+	for r in "${RUNTIMES[@]}"; do
+		for id in $(rt "$r" list -q 2>/dev/null); do rt "$r" delete --force "$id" >/dev/null 2>&1 || true; done
+	done
+	# The runtimes remove their leaf cgroups on delete (not after a failure) and never our parent.
+	find /sys/fs/cgroup/*/"$CG" -depth -type d -exec rmdir {} + 2>/dev/null || true
+	rm -rf "$T"
+	local left
+	left=$(find /sys/fs/cgroup -maxdepth 3 -name "*$CG*")
+	[[ -z $left ]] || echo "warning: cgroups left behind: $left" >&2
+}
+trap cleanup EXIT
+
+ln -s "$POCKET" "$T/bin/pocket"
+for r in crun runc; do ln -s "$(command -v $r)" "$T/bin/$r"; done
+cp -a "$BUNDLE/rootfs" "$T/rootfs"
+# The same config for all: pocket's default spec running /bin/true. ociVersion is lowered because
+# crun 1.8.1 rejects "1.2.0" ("unknown version specified"); nothing in the config needs 1.2.
+mkbundle() { # mkbundle NAME [JQ_FILTER]: $T/NAME/config.json, in cgroup /$CG/NAME
+	mkdir -p "$T/$1"
+	jq --arg root "$T/rootfs" --arg cg "/$CG/$1" '.ociVersion = "1.0.2" | .root.path = $root
+		| .process.args = ["/bin/true"] | .process.terminal = false | .linux.cgroupsPath = $cg' \
+		"$BUNDLE/config.json" | jq "${2:-.}" >"$T/$1/config.json"
+}
+mkbundle run
+mkbundle nonet '.linux.namespaces |= map(select(.type != "network"))'
+for r in "${RUNTIMES[@]}"; do
+	mkbundle "state-$r" # runtimes must not share a cgroup while their containers live side by side
+	mkbundle "exec-$r" '.process.args = ["/bin/sleep", "3600"]'
+done
+for ((s = 1; s <= 4; s++)); do mkbundle "burst$s"; done
+
+# For hyperfine's --prepare: puts container bench-ph of runtime $1 where phase $2 starts from.
+phase_prep() {
+	local r=$1 phase=$2 id=bench-ph
+	rt "$r" delete --force $id >/dev/null 2>&1 || true
+	[[ $phase == create ]] && return 0
+	rt "$r" create --bundle "$T/run" $id </dev/null >/dev/null || return 1
+	[[ $phase == start ]] && return 0
+	rt "$r" start $id || return 1
+	# A plain delete needs a stopped container; /bin/true stops on its own, a moment after start.
+	for _ in {1..500}; do
+		[[ $(rt "$r" state $id | jq -r .status) == stopped ]] && return 0
+		sleep 0.01
+	done
+	return 1
+}
+# Containers per second: $2 concurrent starters, each running $3 containers one after another.
+burst() {
+	local r=$1 k=$2 n=$3 s pids=()
+	for ((s = 1; s <= k; s++)); do
+		(
+			for ((i = 0; i < n; i++)); do
+				if [[ $r == floor ]]; then "$FLOOR" "$T/rootfs"
+				else rt "$r" run --bundle "$T/burst$s" "b$$-$s-$i" </dev/null >/dev/null; fi || exit 1
+			done
+		) &
+		pids+=($!)
+	done
+	for s in "${pids[@]}"; do wait "$s" || return 1; done
+}
+export -f rt phase_prep burst
+
+RESULTS=$OUT/results.tsv # figure unit runtime median min max (n/a where not measured)
+result() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"; }
+na() { result "$1" "$2" "$3" n/a n/a n/a; NOTES+=("$1 $3: $4"); echo "  $3: n/a ($4)"; }
+NOTES=()
+
+# figure NAME CMDFN RUNTIME...: one hyperfine run over every runtime (and floor) that passes one trial
+# run. CMDFN R prints R's command; $PREP (a function printing R's --prepare) and $CLEAN are optional.
+figure() {
+	local fig=$1 cmdfn=$2 r args=() hf=(--warmup 3 --runs "$RUNS")
+	shift 2
+	[[ $fig == burst_* ]] && hf=(--warmup 1 --runs 10) # each sample is already BURST*k containers
+	echo "$fig: $*"
+	for r in "$@"; do
+		if ! { [[ -z ${PREP:-} ]] || bash -c "$($PREP "$r")"; } 2>"$T/err" ||
+			! bash -c "$($cmdfn "$r")" </dev/null >/dev/null 2>>"$T/err"; then
+			na "$fig" ms "$r" "FAILED: $(tr '\n' ' ' <"$T/err" | cut -c1-200)"
+			continue
+		fi
+		args+=(-n "$r" "$($cmdfn "$r")")
+		[[ -z ${PREP:-} ]] || args+=(--prepare "$($PREP "$r")")
+	done
+	[[ -z ${CLEAN:-} ]] || bash -c "$CLEAN" >/dev/null 2>&1
+	[[ ${#args[@]} -gt 0 ]] || return 0
+	hyperfine -N --style none "${hf[@]}" ${CLEAN:+--cleanup "$CLEAN"} --export-json "$OUT/$fig.json" "${args[@]}"
+	local k=${fig#burst_} # containers/s from the elapsed time of k*BURST containers: higher is better
+	if [[ $fig == burst_* ]]; then
+		jq -r --arg f "$fig" --argjson c $((k * BURST)) '.results[] |
+			[$f, "cps", .command, $c / .median, $c / .max, $c / .min] | @tsv' "$OUT/$fig.json" >>"$RESULTS"
+	else
+		jq -r --arg f "$fig" '.results[] |
+			[$f, "ms", .command, .median * 1e3, .min * 1e3, .max * 1e3] | @tsv' "$OUT/$fig.json" >>"$RESULTS"
+	fi
+}
+
+echo "== 1. run /bin/true, sequential, as root"
+c_run() { [[ $1 == floor ]] && echo "$FLOOR $T/rootfs" || echo "$T/bin/$1 --root $T/state/$1 run --bundle $T/run bench-run"; }
+c_nonet() { [[ $1 == floor ]] && echo "$FLOOR -n $T/rootfs" || echo "$T/bin/$1 --root $T/state/$1 run --bundle $T/nonet bench-run"; }
+figure run_true c_run floor "${RUNTIMES[@]}"
+figure run_true_nonet c_nonet floor "${RUNTIMES[@]}"
+echo "run_true_rootless: skipped: pocket has no rootless support yet; a figure without it compares nothing"
+NOTES+=("run_true_rootless: skipped, pocket has no rootless support yet")
+
+echo "== 2. the phases of a container's life, each timed alone (hyperfine --prepare sets up the phase)"
+for phase in create start delete; do
+	# The phase's command for runtime $1, and the --prepare that brings container bench-ph to it.
+	eval "c_$phase() { echo \"\$T/bin/\$1 --root \$T/state/\$1 $phase $([[ $phase == create ]] && echo "--bundle \$T/run ")bench-ph\"; }"
+	eval "p_$phase() { echo \"bash -c 'phase_prep \$1 $phase'\"; }"
+	PREP=p_$phase CLEAN="bash -c 'for r in ${RUNTIMES[*]}; do rt \$r delete --force bench-ph; done; true'" \
+		figure "$phase" "c_$phase" "${RUNTIMES[@]}"
+done
+
+echo "== 3. bare invocations: state of a created container, --version (floor: a static binary's --version)"
+for r in "${RUNTIMES[@]}"; do rt "$r" create --bundle "$T/state-$r" bench-state </dev/null >/dev/null; done
+c_state() { [[ $1 == floor ]] && echo "$FLOOR --version" || echo "$T/bin/$1 --root $T/state/$1 state bench-state"; }
+c_version() { [[ $1 == floor ]] && echo "$FLOOR --version" || echo "$T/bin/$1 --version"; }
+figure state c_state floor "${RUNTIMES[@]}"
+figure version c_version floor "${RUNTIMES[@]}"
+for r in "${RUNTIMES[@]}"; do rt "$r" delete --force bench-state; done
+
+echo "== 4. exec /bin/true into a running container (floor: join its namespaces, fork, exec)"
+na exec_true ms pocket "no exec yet"
+for r in crun runc; do
+	rt "$r" create --bundle "$T/exec-$r" bench-exec </dev/null >/dev/null
+	rt "$r" start bench-exec
+done
+c_exec() { [[ $1 == floor ]] && echo "$FLOOR -e $(rt crun state bench-exec | jq .pid)" ||
+	echo "$T/bin/$1 --root $T/state/$1 exec bench-exec /bin/true"; }
+figure exec_true c_exec floor crun runc
+for r in crun runc; do rt "$r" delete --force bench-exec; done
+
+echo "== 5. memory: peak RSS during run (GNU time %M), smallest memory.limit that runs 3 times in a row"
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)], v[1], v[NR] }'; }
+for r in floor "${RUNTIMES[@]}"; do
+	for i in 1 2 3 4 5 6 7; do
+		/usr/bin/time -f %M -o "$T/rss" $(c_run "$r") </dev/null >/dev/null
+		cat "$T/rss"
+	done | median | { read -r med lo hi; result peak_rss mib "$r" "$(bc -l <<<"$med/1024")" \
+		"$(bc -l <<<"$lo/1024")" "$(bc -l <<<"$hi/1024")"; echo "  $r: ${med} KiB"; }
+done
+runs3() { # runs3 RUNTIME BYTES: does run succeed three times in a row under that memory limit?
+	local i id
+	for i in 1 2 3; do
+		id=mem-$1-$2-$i # a fresh cgroup each time: charges left in a reused one would skew the next try
+		mkbundle "$id" ".linux.resources.memory = {limit: $2, swap: $2}"
+		timeout 20 "$T/bin/$1" --root "$T/state/$1" run --bundle "$T/$id" "$id" </dev/null >/dev/null 2>&1 ||
+			{ rt "$1" delete --force "$id" >/dev/null 2>&1; return 1; }
+	done
+}
+na min_mem_limit mib pocket "no cgroup support yet"
+for r in crun runc; do
+	lo=0 hi=$((256 << 20)) # bisect to one page: fails at lo, succeeds at hi
+	if ! runs3 "$r" $hi; then na min_mem_limit mib "$r" "FAILED even at 256 MiB"; continue; fi
+	while ((hi - lo > 4096)); do
+		mid=$(((lo + hi) / 2 / 4096 * 4096))
+		if runs3 "$r" $mid; then hi=$mid; else lo=$mid; fi
+	done
+	mib=$(bc -l <<<"$hi/1048576")
+	result min_mem_limit mib "$r" "$mib" "$mib" "$mib"
+	echo "  $r: $hi bytes"
+done
+
+echo "== 6. containers per second, 1, 2 and 4 concurrent starters x $BURST containers each ($(nproc) CPUs)"
+for k in 1 2 4; do
+	eval "c_burst$k() { echo \"bash -c 'burst \$1 $k $BURST'\"; }"
+	figure "burst_$k" "c_burst$k" floor "${RUNTIMES[@]}"
+done
+
+# The table: ratios are cost ratios everywhere (time, memory, or seconds per container for the
+# containers/s figures): 2.00 means twice crun's (or the floor's) cost; lower is better.
+report() {
+	awk -F'\t' -v want="$1" '
+	{ fig[NR] = $1; unit[NR] = $2; r[NR] = $3; med[NR] = $4; lo[NR] = $5; hi[NR] = $6
+	  if ($4 != "n/a") ref[$1, $3] = $4 }
+	function ratio(v, base, u) {
+		if (v == "n/a" || base == "") return "n/a"
+		return sprintf("%.2f", u == "cps" ? base / v : v / base) }
+	function num(v) { return v == "n/a" ? v : sprintf("%.2f", v) }
+	END {
+		if (want == "table") printf "%-16s %-7s %5s %9s %9s %9s %7s %8s\n",
+			"figure", "runtime", "unit", "median", "min", "max", "x crun", "x floor"
+		for (i = 1; i <= NR; i++) {
+			f = fig[i]; u = unit[i]
+			# The phases have no floor of their own: their floor is a whole container life.
+			fl = (f, "floor") in ref ? ref[f, "floor"] : (f ~ /^(create|start|delete)$/ ? ref["run_true", "floor"] : "")
+			rc = ratio(med[i], ref[f, "crun"], u); rf = ratio(med[i], fl, u)
+			if (want == "table") printf "%-16s %-7s %5s %9s %9s %9s %7s %8s\n",
+				f, r[i], u, num(med[i]), num(lo[i]), num(hi[i]), rc, rf
+			else printf "BENCH figure=%s runtime=%s median_%s=%s min_%s=%s max_%s=%s ratio_crun=%s ratio_floor=%s\n",
+				f, r[i], u, num(med[i]), u, num(lo[i]), u, num(hi[i]), rc, rf
+		}
+	}' "$RESULTS"
+}
+
+# The chart: one panel per unit, runtimes side by side per figure.
+for u in ms cps mib; do
+	awk -F'\t' -v u="$u" '$2 == u { if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
+		v[$1, $3] = $4 == "n/a" ? "NaN" : $4 }
+		END { print "figure floor pocket crun runc"
+		      for (i = 1; i <= n; i++) { f = order[i]; printf "%s", f
+		        split("floor pocket crun runc", rs, " ")
+		        for (j = 1; j <= 4; j++) printf " %s", ((f, rs[j]) in v) ? v[f, rs[j]] : "NaN"; print "" } }' \
+		"$RESULTS" >"$OUT/medians-$u.dat"
+done
+gnuplot <<EOF
+set terminal pngcairo size 1400,1000 font "sans,11"
+set output "$OUT/medians.png"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set key top left autotitle columnheader
+set grid ytics
+set xtics noenhanced
+set linetype 1 lc rgb "#999999"
+set linetype 2 lc rgb "#1b9e77"
+set linetype 3 lc rgb "#7570b3"
+set linetype 4 lc rgb "#d95f02"
+set multiplot layout 2,2 title "pocket bench: medians ($(uname -r), $(nproc) CPUs; missing bar = n/a)"
+set title "time per operation (ms, lower is better)"
+set size 1,0.5; set origin 0,0.5
+plot for [c=2:5] "$OUT/medians-ms.dat" using c:xtic(1)
+set size 0.5,0.5; set origin 0,0
+set title "containers per second (higher is better)"
+plot for [c=2:5] "$OUT/medians-cps.dat" using c:xtic(1)
+set origin 0.5,0
+set title "memory (MiB, lower is better)"
+plot for [c=2:5] "$OUT/medians-mib.dat" using c:xtic(1)
+unset multiplot
+EOF
+
+echo
+report table
+echo
+for n in "${NOTES[@]}"; do echo "note: $n"; done
+echo "raw results: $OUT/*.json (hyperfine --export-json), $RESULTS; chart: $OUT/medians.png"
+report bench
