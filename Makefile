@@ -53,13 +53,13 @@ deps-test:
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "# $$t"; $$t || fail=1; done; exit $$fail
 
-integration: $(BUILD)/pocket bundle $(BUILD)/probe
+integration: $(BUILD)/pocket bundle $(HELPERS)
 	tests/integration/run.sh $(BUILD)/pocket $(BUILD)/bundle $(BUILD)/probe
 
 # The test command (README, .ci/run): unit tests, then integration tests against the real kernel.
 check:
 	$(MAKE) deps-test
-	$(MAKE) all bundle $(BUILD)/probe $(UNIT_BINS)
+	$(MAKE) all bundle $(HELPERS) $(UNIT_BINS)
 	tests/run-all.sh $(BUILD)
 
 demo:
@@ -75,3 +75,27 @@ clean:
 $(BUILD)/probe: tests/helpers/probe.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu17 -O2 -static -o $@ $<
+
+$(BUILD)/seccomp_listener: tests/helpers/seccomp_listener.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu17 -O2 -o $@ $<
+
+HELPERS := $(BUILD)/probe $(BUILD)/seccomp_listener
+
+# The benchmark suite (bench/README.md): pocket against crun and runc, and bench/floor.c, the kernel's floor.
+# Never part of `make check`. Writes build/bench/ (hyperfine JSON, results.tsv, medians.png).
+DEB_BENCH  := crun runc hyperfine time gnuplot-nox jq util-linux coreutils busybox-static
+
+.PHONY: bench deps-bench
+
+deps-bench:
+	@dpkg -s $(DEB_BENCH) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_BENCH); }
+
+$(BUILD)/bench/floor: bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $<
+
+bench:
+	$(MAKE) deps-bench
+	$(MAKE) all bundle $(BUILD)/bench/floor
+	bench/run.sh $(BUILD)/pocket $(BUILD)/bundle $(BUILD)/bench/floor $(BUILD)/bench

@@ -92,20 +92,22 @@ export -f rt phase_prep burst
 
 RESULTS=$OUT/results.tsv # figure unit runtime median min max (n/a where not measured)
 result() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"; }
-na() { result "$1" "$2" "$3" n/a n/a n/a; NOTES+=("$1 $3: $4"); echo "  $3: n/a ($4)"; }
+na() { result "$1" "$2" "$3" n/a n/a n/a; NOTES+=("$1 $3: n/a, $4"); echo "  $3: n/a ($4)"; }
 NOTES=()
 
 # figure NAME CMDFN RUNTIME...: one hyperfine run over every runtime (and floor) that passes one trial
 # run. CMDFN R prints R's command; $PREP (a function printing R's --prepare) and $CLEAN are optional.
 figure() {
-	local fig=$1 cmdfn=$2 r args=() hf=(--warmup 3 --runs "$RUNS")
+	local fig=$1 cmdfn=$2 r args=() unit=ms hf=(--warmup 3 --runs "$RUNS")
 	shift 2
-	[[ $fig == burst_* ]] && hf=(--warmup 1 --runs 10) # each sample is already BURST*k containers
+	# A burst sample is already k*BURST containers: fewer samples keep the suite to minutes.
+	[[ $fig == burst_* ]] && unit=cps hf=(--warmup 1 --runs 10)
+	[[ -z ${CLEAN:-} ]] || hf+=(--cleanup "$CLEAN")
 	echo "$fig: $*"
 	for r in "$@"; do
 		if ! { [[ -z ${PREP:-} ]] || bash -c "$($PREP "$r")"; } 2>"$T/err" ||
 			! bash -c "$($cmdfn "$r")" </dev/null >/dev/null 2>>"$T/err"; then
-			na "$fig" ms "$r" "FAILED: $(tr '\n' ' ' <"$T/err" | cut -c1-200)"
+			na "$fig" $unit "$r" "FAILED: $(tr '\n' ' ' <"$T/err" | cut -c1-200)"
 			continue
 		fi
 		args+=(-n "$r" "$($cmdfn "$r")")
@@ -113,9 +115,9 @@ figure() {
 	done
 	[[ -z ${CLEAN:-} ]] || bash -c "$CLEAN" >/dev/null 2>&1
 	[[ ${#args[@]} -gt 0 ]] || return 0
-	hyperfine -N --style none "${hf[@]}" ${CLEAN:+--cleanup "$CLEAN"} --export-json "$OUT/$fig.json" "${args[@]}"
+	hyperfine -N --style none "${hf[@]}" --export-json "$OUT/$fig.json" "${args[@]}"
 	local k=${fig#burst_} # containers/s from the elapsed time of k*BURST containers: higher is better
-	if [[ $fig == burst_* ]]; then
+	if [[ $unit == cps ]]; then
 		jq -r --arg f "$fig" --argjson c $((k * BURST)) '.results[] |
 			[$f, "cps", .command, $c / .median, $c / .max, $c / .min] | @tsv' "$OUT/$fig.json" >>"$RESULTS"
 	else
@@ -133,41 +135,44 @@ echo "run_true_rootless: skipped: pocket has no rootless support yet; a figure w
 NOTES+=("run_true_rootless: skipped, pocket has no rootless support yet")
 
 echo "== 2. the phases of a container's life, each timed alone (hyperfine --prepare sets up the phase)"
-for phase in create start delete; do
-	# The phase's command for runtime $1, and the --prepare that brings container bench-ph to it.
-	eval "c_$phase() { echo \"\$T/bin/\$1 --root \$T/state/\$1 $phase $([[ $phase == create ]] && echo "--bundle \$T/run ")bench-ph\"; }"
-	eval "p_$phase() { echo \"bash -c 'phase_prep \$1 $phase'\"; }"
-	PREP=p_$phase CLEAN="bash -c 'for r in ${RUNTIMES[*]}; do rt \$r delete --force bench-ph; done; true'" \
-		figure "$phase" "c_$phase" "${RUNTIMES[@]}"
+# The command of phase $PHASE for runtime $1, and the --prepare that brings container bench-ph to it.
+c_phase() { echo "$T/bin/$1 --root $T/state/$1 $PHASE $([[ $PHASE == create ]] && echo "--bundle $T/run ")bench-ph"; }
+p_phase() { echo "bash -c 'phase_prep $1 $PHASE'"; }
+for PHASE in create start delete; do
+	PREP=p_phase CLEAN="bash -c 'for r in ${RUNTIMES[*]}; do rt \$r delete --force bench-ph; done 2>/dev/null; true'" \
+		figure "$PHASE" c_phase "${RUNTIMES[@]}"
 done
 
 echo "== 3. bare invocations: state of a created container, --version (floor: a static binary's --version)"
-for r in "${RUNTIMES[@]}"; do rt "$r" create --bundle "$T/state-$r" bench-state </dev/null >/dev/null; done
+# Setup failures are not fatal here: the figure's trial run reports them.
+for r in "${RUNTIMES[@]}"; do rt "$r" create --bundle "$T/state-$r" bench-state </dev/null >/dev/null || true; done
 c_state() { [[ $1 == floor ]] && echo "$FLOOR --version" || echo "$T/bin/$1 --root $T/state/$1 state bench-state"; }
 c_version() { [[ $1 == floor ]] && echo "$FLOOR --version" || echo "$T/bin/$1 --version"; }
 figure state c_state floor "${RUNTIMES[@]}"
 figure version c_version floor "${RUNTIMES[@]}"
-for r in "${RUNTIMES[@]}"; do rt "$r" delete --force bench-state; done
+for r in "${RUNTIMES[@]}"; do rt "$r" delete --force bench-state || true; done
 
 echo "== 4. exec /bin/true into a running container (floor: join its namespaces, fork, exec)"
 na exec_true ms pocket "no exec yet"
 for r in crun runc; do
-	rt "$r" create --bundle "$T/exec-$r" bench-exec </dev/null >/dev/null
-	rt "$r" start bench-exec
+	rt "$r" create --bundle "$T/exec-$r" bench-exec </dev/null >/dev/null && rt "$r" start bench-exec || true
 done
 c_exec() { [[ $1 == floor ]] && echo "$FLOOR -e $(rt crun state bench-exec | jq .pid)" ||
 	echo "$T/bin/$1 --root $T/state/$1 exec bench-exec /bin/true"; }
 figure exec_true c_exec floor crun runc
-for r in crun runc; do rt "$r" delete --force bench-exec; done
+for r in crun runc; do rt "$r" delete --force bench-exec || true; done
 
 echo "== 5. memory: peak RSS during run (GNU time %M), smallest memory.limit that runs 3 times in a row"
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)], v[1], v[NR] }'; }
 for r in floor "${RUNTIMES[@]}"; do
+	rss=()
 	for i in 1 2 3 4 5 6 7; do
-		/usr/bin/time -f %M -o "$T/rss" $(c_run "$r") </dev/null >/dev/null
-		cat "$T/rss"
-	done | median | { read -r med lo hi; result peak_rss mib "$r" "$(bc -l <<<"$med/1024")" \
-		"$(bc -l <<<"$lo/1024")" "$(bc -l <<<"$hi/1024")"; echo "  $r: ${med} KiB"; }
+		/usr/bin/time -f %M -o "$T/rss" $(c_run "$r") </dev/null >/dev/null 2>"$T/err" || break
+		rss+=("$(cat "$T/rss")")
+	done
+	if [[ ${#rss[@]} != 7 ]]; then na peak_rss mib "$r" "FAILED: $(tr '\n' ' ' <"$T/err" | cut -c1-200)"; continue; fi
+	printf '%s\n' "${rss[@]}" | sort -n | awk -v r="$r" 'BEGIN { OFS = "\t" } { v[NR] = $1 / 1024 }
+		END { print "peak_rss", "mib", r, v[4], v[1], v[7] }' >>"$RESULTS"
+	echo "  $r: $(printf '%s\n' "${rss[@]}" | sort -n | sed -n 4p) KiB"
 done
 runs3() { # runs3 RUNTIME BYTES: does run succeed three times in a row under that memory limit?
 	local i id
@@ -186,16 +191,14 @@ for r in crun runc; do
 		mid=$(((lo + hi) / 2 / 4096 * 4096))
 		if runs3 "$r" $mid; then hi=$mid; else lo=$mid; fi
 	done
-	mib=$(bc -l <<<"$hi/1048576")
+	mib=$(awk -v b=$hi 'BEGIN { print b / 1048576 }')
 	result min_mem_limit mib "$r" "$mib" "$mib" "$mib"
 	echo "  $r: $hi bytes"
 done
 
 echo "== 6. containers per second, 1, 2 and 4 concurrent starters x $BURST containers each ($(nproc) CPUs)"
-for k in 1 2 4; do
-	eval "c_burst$k() { echo \"bash -c 'burst \$1 $k $BURST'\"; }"
-	figure "burst_$k" "c_burst$k" floor "${RUNTIMES[@]}"
-done
+c_burst() { echo "bash -c 'burst $1 $K $BURST'"; }
+for K in 1 2 4; do figure "burst_$K" c_burst floor "${RUNTIMES[@]}"; done
 
 # The table: ratios are cost ratios everywhere (time, memory, or seconds per container for the
 # containers/s figures): 2.00 means twice crun's (or the floor's) cost; lower is better.
@@ -213,7 +216,7 @@ report() {
 		for (i = 1; i <= NR; i++) {
 			f = fig[i]; u = unit[i]
 			# The phases have no floor of their own: their floor is a whole container life.
-			fl = (f, "floor") in ref ? ref[f, "floor"] : (f ~ /^(create|start|delete)$/ ? ref["run_true", "floor"] : "")
+			fl = ((f, "floor") in ref) ? ref[f, "floor"] : (f ~ /^(create|start|delete)$/ ? ref["run_true", "floor"] : "")
 			rc = ratio(med[i], ref[f, "crun"], u); rf = ratio(med[i], fl, u)
 			if (want == "table") printf "%-16s %-7s %5s %9s %9s %9s %7s %8s\n",
 				f, r[i], u, num(med[i]), num(lo[i]), num(hi[i]), rc, rf
@@ -246,7 +249,7 @@ set linetype 1 lc rgb "#999999"
 set linetype 2 lc rgb "#1b9e77"
 set linetype 3 lc rgb "#7570b3"
 set linetype 4 lc rgb "#d95f02"
-set multiplot layout 2,2 title "pocket bench: medians ($(uname -r), $(nproc) CPUs; missing bar = n/a)"
+set multiplot title "pocket bench: medians ($(uname -r), $(nproc) CPUs; missing bar = n/a)"
 set title "time per operation (ms, lower is better)"
 set size 1,0.5; set origin 0,0.5
 plot for [c=2:5] "$OUT/medians-ms.dat" using c:xtic(1)

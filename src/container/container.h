@@ -36,7 +36,8 @@ typedef struct pk_init_ctx {
 	bool new_userns;
 	bool no_pivot;
 	const struct pk_seccomp_prog *seccomp; /* compiled by the runtime */
-	int unshare_flags; /* CLONE_NEW* to unshare after joining (a joined user namespace owns them) */
+	int unshare_flags;
+	pid_t host_pid; /* our pid as the runtime sees it (told by the runtime during set-up) */ /* CLONE_NEW* to unshare after joining (a joined user namespace owns them) */
 	int runtime_fds[2]; /* the runtime's own (state dir and its lock): closed by the init at once */
 } pk_init_ctx_t;
 

@@ -34,6 +34,12 @@ static char *hook_state(const pk_init_ctx_t *c, pid_t pid, pk_status_t status)
 	return pk_state_json_text(&st, status);
 }
 
+static int load_seccomp(const pk_init_ctx_t *c, pk_err_t *err)
+{
+	_cleanup_free_ char *state = c->seccomp->listener_sock >= 0 ? hook_state(c, c->host_pid, PK_STATUS_CREATED) : NULL;
+	return pk_seccomp_install(c->seccomp, c->host_pid, state ? state : "{}", err);
+}
+
 static int join_namespaces(pk_init_ctx_t *c, pk_err_t *err)
 {
 	/* The user namespace first: the others are then joined with its credentials. */
@@ -113,6 +119,7 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 	if (pk_sync_send(c->sync_fd, PK_SYNC_RUN_HOOKS, 0, NULL, err) < 0 ||
 	    pk_sync_expect(c->sync_fd, PK_SYNC_HOOKS_DONE, &pid, err) < 0)
 		goto fail;
+	c->host_pid = (pid_t)pid;
 	if (s->hooks[PK_HOOK_CREATE_CONTAINER].n) {
 		_cleanup_free_ char *state = hook_state(c, (pid_t)pid, PK_STATUS_CREATING);
 		if (pk_hooks_run(s, PK_HOOK_CREATE_CONTAINER, state, err) < 0)
@@ -132,7 +139,13 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 		if (setgroups(0, NULL) < 0 && errno != EPERM)
 			return pk_fail_errno(err, errno, "setgroups");
 	}
-	return pk_process_setup(&s->process, c->seccomp, setgroups_ok, exe, err);
+	if (pk_process_prepare(&s->process, exe, err) < 0)
+		return -1;
+	/* Without no_new_privs the filter can only be loaded while we still hold CAP_SYS_ADMIN: before the
+	 * credentials change (as runc). With it, it is the very last step before execve (pk_init_main). */
+	if (!s->process.no_new_privileges && load_seccomp(c, err) < 0)
+		return -1;
+	return pk_process_drop_privileges(&s->process, setgroups_ok, err);
 fail:
 	if (r.rootfd >= 0)
 		close(r.rootfd);
@@ -181,7 +194,7 @@ void pk_init_main(pk_init_ctx_t *c)
 		signal(sig, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	pk_process_close_fds(0);
-	if (c->spec->process.no_new_privileges && pk_seccomp_install(c->seccomp, &err) < 0) {
+	if (c->spec->process.no_new_privileges && load_seccomp(c, &err) < 0) {
 		dprintf(STDERR_FILENO, "pocket: %s\n", err.msg);
 		_exit(127);
 	}

@@ -69,8 +69,7 @@ static int enter_cwd(const char *cwd, pk_err_t *err)
 	return 0;
 }
 
-int pk_process_setup(const pk_process_t *p, const pk_seccomp_prog_t *seccomp, bool setgroups_allowed,
-		     char exe[PATH_MAX], pk_err_t *err)
+int pk_process_prepare(const pk_process_t *p, char exe[PATH_MAX], pk_err_t *err)
 {
 	for (size_t i = 0; i < p->n_rlimits; i++) {
 		struct rlimit rl = {.rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard};
@@ -79,10 +78,11 @@ int pk_process_setup(const pk_process_t *p, const pk_seccomp_prog_t *seccomp, bo
 	}
 	if (enter_cwd(p->cwd ? p->cwd : "/", err) < 0)
 		return -1;
-	if (pk_process_find_exe(p, exe, err) < 0)
-		return -1;
-	if (!p->no_new_privileges && pk_seccomp_install(seccomp, err) < 0)
-		return -1;
+	return pk_process_find_exe(p, exe, err);
+}
+
+int pk_process_drop_privileges(const pk_process_t *p, bool setgroups_allowed, pk_err_t *err)
+{
 	if (pk_caps_prepare(&p->caps, err) < 0)
 		return -1;
 	if (setgroups_allowed && setgroups(p->n_additional_gids, p->additional_gids) < 0)

@@ -5,13 +5,10 @@
 #include "spec/spec.h"
 #include <limits.h>
 
-#include "kernel/seccomp.h"
-
-/* Everything up to (not including) execve. Writes the resolved executable path to exe. Without
- * no_new_privs the seccomp filter must be loaded while we still hold CAP_SYS_ADMIN, so it is loaded here,
- * before the credentials change; with it, the caller loads it as the very last step before execve. */
-int pk_process_setup(const pk_process_t *p, const pk_seccomp_prog_t *seccomp, bool setgroups_allowed,
-		     char exe[PATH_MAX], pk_err_t *err);
+/* Before the credentials change: rlimits, the working directory, and the executable found (into exe). */
+int pk_process_prepare(const pk_process_t *p, char exe[PATH_MAX], pk_err_t *err);
+/* The credentials: bounding set, groups, gid, uid, capability sets, no_new_privs, umask. */
+int pk_process_drop_privileges(const pk_process_t *p, bool setgroups_allowed, pk_err_t *err);
 /* Resolve args[0] through the PATH of env (execvp's rules, but with the container's PATH). */
 int pk_process_find_exe(const pk_process_t *p, char exe[PATH_MAX], pk_err_t *err);
 /* Run by the runtime on the waiting init (non-dumpable, so its own /proc files are not its own to open). */

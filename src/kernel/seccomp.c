@@ -7,7 +7,10 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -61,11 +64,9 @@ static int add_rule(scmp_filter_ctx ctx, const pk_seccomp_rule_t *r, uint32_t ac
 int pk_seccomp_compile(const pk_seccomp_t *s, pk_seccomp_prog_t *out, pk_err_t *err)
 {
 	memset(out, 0, sizeof *out);
+	out->listener_sock = -1;
 	if (!s->present)
 		return 0;
-	for (size_t i = 0; i < s->n_rules; i++)
-		if (s->rules[i].action == SCMP_ACT_NOTIFY)
-			return pk_fail(err, "linux.seccomp.syscalls[%zu].action: SCMP_ACT_NOTIFY is not supported yet", i);
 	uint32_t def = with_errno(s->default_action, s->has_default_errno_ret, s->default_errno_ret);
 	__attribute__((cleanup(ctx_release))) scmp_filter_ctx ctx = seccomp_init(def);
 	if (!ctx)
@@ -109,21 +110,73 @@ int pk_seccomp_compile(const pk_seccomp_t *s, pk_seccomp_prog_t *out, pk_err_t *
 	}
 	out->len = (unsigned short)(st.st_size / (off_t)sizeof(struct sock_filter));
 	out->flags = s->flags;
+	if (s->listener_path) {
+		/* Connected here, in the runtime's mount namespace, where listenerPath means what it says. */
+		struct sockaddr_un addr = {.sun_family = AF_UNIX};
+		if (strlen(s->listener_path) >= sizeof addr.sun_path) {
+			pk_seccomp_prog_free(out);
+			return pk_fail(err, "linux.seccomp.listenerPath: too long");
+		}
+		strcpy(addr.sun_path, s->listener_path);
+		out->listener_sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (out->listener_sock < 0 || connect(out->listener_sock, (struct sockaddr *)&addr, sizeof addr) < 0) {
+			int e = errno;
+			pk_seccomp_prog_free(out);
+			return pk_fail_errno(err, e, "linux.seccomp.listenerPath %s", s->listener_path);
+		}
+		out->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+		out->listener_metadata = s->listener_metadata;
+	}
 	return 0;
 }
 
 void pk_seccomp_prog_free(pk_seccomp_prog_t *p)
 {
 	free(p->insns);
+	if (p->listener_sock >= 0)
+		close(p->listener_sock);
 	memset(p, 0, sizeof *p);
+	p->listener_sock = -1;
 }
 
-int pk_seccomp_install(const pk_seccomp_prog_t *p, pk_err_t *err)
+static int send_listener_fd(const pk_seccomp_prog_t *p, int notify_fd, pid_t pid, const char *state_json,
+			    pk_err_t *err)
+{
+	json_error_t je;
+	json_t *state = json_loads(state_json, 0, &je);
+	json_t *msg = json_pack("{s:s,s:[s],s:I,s:s,s:o}", "ociVersion", "1.2.0", "fds", "seccompFd", "pid",
+				(json_int_t)pid, "metadata", p->listener_metadata ? p->listener_metadata : "", "state",
+				state ? state : json_object());
+	_cleanup_free_ char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+	json_decref(msg);
+	if (!text)
+		return pk_fail(err, "linux.seccomp: encode the listener message");
+	struct iovec iov = {.iov_base = text, .iov_len = strlen(text)};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl = {0};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &notify_fd, sizeof(int));
+	if (sendmsg(p->listener_sock, &mh, MSG_NOSIGNAL) < 0)
+		return pk_fail_errno(err, errno, "linux.seccomp: send the notify fd to listenerPath");
+	return 0;
+}
+
+int pk_seccomp_install(const pk_seccomp_prog_t *p, pid_t pid, const char *state_json, pk_err_t *err)
 {
 	if (!p->insns)
 		return 0;
 	struct sock_fprog prog = {.len = p->len, .filter = p->insns};
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog) < 0)
+	int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog);
+	if (fd < 0)
 		return pk_fail_errno(err, errno, "linux.seccomp: install the filter");
-	return 0;
+	if (!(p->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))
+		return 0;
+	_cleanup_close_ int notify_fd = fd;
+	return send_listener_fd(p, notify_fd, pid, state_json, err);
 }

@@ -8,9 +8,13 @@ typedef struct pk_seccomp_prog {
 	void *insns; /* struct sock_filter[] */
 	unsigned short len;
 	unsigned flags; /* SECCOMP_FILTER_FLAG_* */
+	int listener_sock;      /* SCMP_ACT_NOTIFY: connected to linux.seccomp.listenerPath by the runtime */
+	const char *listener_metadata;
 } pk_seccomp_prog_t;
 
 int pk_seccomp_compile(const pk_seccomp_t *s, pk_seccomp_prog_t *out, pk_err_t *err);
 void pk_seccomp_prog_free(pk_seccomp_prog_t *p);
-/* Load the program into the calling thread. Without no_new_privs this needs CAP_SYS_ADMIN. */
-int pk_seccomp_install(const pk_seccomp_prog_t *p, pk_err_t *err);
+/* Load the program into the calling thread. Without no_new_privs this needs CAP_SYS_ADMIN. With a
+ * listener, the notify fd goes to it with the container process state (config-linux.md "Seccomp"):
+ * {"ociVersion", "fds": ["seccompFd"], "pid", "metadata", "state": <state_json>}. */
+int pk_seccomp_install(const pk_seccomp_prog_t *p, pid_t pid, const char *state_json, pk_err_t *err);

@@ -5,6 +5,7 @@
 #   $POCKET        the pocket binary (absolute)
 #   $BASE          the default bundle built by tools/mkbundle.sh (config.json + rootfs, read-only: never write)
 #   $PROBE         a static helper binary (tests/helpers/probe.c) to copy into a rootfs
+#   $HELPERS       the directory of the test helpers (probe, seccomp_listener)
 #   $T, $ROOT      the test's temp dir and its pocket --root (both removed after the test)
 #   pk ARGS...     "$POCKET" --root "$ROOT" ARGS...
 #   bundle NAME [JQ_FILTER]   make $T/NAME/config.json from the default config, root.path pointing at the

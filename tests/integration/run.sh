@@ -5,6 +5,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 export POCKET=$(realpath "$1") BASE=$(realpath "$2") PROBE=$(realpath "$3")
+export HELPERS=$(dirname "$PROBE")
 shift 3
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=("$here"/test_*.sh)

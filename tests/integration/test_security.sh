@@ -91,3 +91,29 @@ test_seccomp_bad_values_are_refused() {
 		assert_no_leftovers c1
 	done
 }
+
+test_seccomp_notify_hands_the_fd_to_the_listener() {
+	local b out lp
+	"$HELPERS/seccomp_listener" "$T/agent.sock" "$T/agent.state" &
+	lp=$!
+	trap 'kill $lp 2>/dev/null' EXIT
+	for _ in $(seq 50); do [ -S "$T/agent.sock" ] && break; sleep 0.05; done
+	b=$(bundle b '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'"$T"'/agent.sock",
+		"listenerMetadata": "hello-agent", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}
+		| .process.args = ["sh", "-c", "mkdir /tmp/x 2>&1; echo done"]')
+	out=$(pk run --bundle "$b" c1) || fail "run"
+	assert_match 'Invalid cross-device link' "$out" "mkdir answered by the agent (EXDEV)"
+	assert_eq hello-agent "$(jq -r .metadata "$T/agent.state")" "metadata"
+	assert_eq c1 "$(jq -r .state.id "$T/agent.state")" "state.id"
+	assert_eq seccompFd "$(jq -r '.fds[0]' "$T/agent.state")" "fds"
+	[ "$(jq -r .pid "$T/agent.state")" -gt 1 ] || fail "pid as seen by the runtime"
+}
+
+test_seccomp_notify_without_listener_is_refused() {
+	local b
+	b=$(bundle b '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'"$T"'/nobody.sock",
+		"syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}')
+	pk create --bundle "$b" c1 2>"$T/err" && fail "create succeeded"
+	assert_match 'listenerPath' "$(cat "$T/err")" "error names the field"
+	assert_no_leftovers c1
+}
