@@ -11,9 +11,12 @@ if [[ ${POCKET_BENCH_INNER:-} != 1 ]]; then
 	POCKET_BENCH_INNER=1 exec unshare -m --propagation private "$0" "$(realpath "$1")" \
 		"$(realpath "$2")" "$(realpath "$3")" "$(realpath -m "$4")"
 fi
-umount /sys/fs/cgroup/unified 2>/dev/null || true
+# An empty tmpfs takes its place: crun's legacy mode still mkdirs and writes cgroup.procs under
+# /sys/fs/cgroup/unified, which would otherwise litter the host's /sys/fs/cgroup tmpfs beneath the mount.
+umount /sys/fs/cgroup/unified && mount -t tmpfs -o size=1m,mode=755 bench-unified /sys/fs/cgroup/unified
 echo "note: every runtime runs in a private mount namespace (unshare -m) where /sys/fs/cgroup/unified"
-echo "      is unmounted, so crun accepts this hybrid cgroup host; the host's mounts are unchanged"
+echo "      (cgroup2) is replaced by an empty tmpfs, so crun accepts this hybrid cgroup host;"
+echo "      the host's mounts are unchanged"
 
 POCKET=$1 BUNDLE=$2 FLOOR=$3 OUT=$4
 RUNS=${BENCH_RUNS:-30} BURST=${BENCH_BURST:-20}
@@ -95,35 +98,50 @@ result() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"; }
 na() { result "$1" "$2" "$3" n/a n/a n/a; NOTES+=("$1 $3: n/a, $4"); echo "  $3: n/a ($4)"; }
 NOTES=()
 
+# try CMDFN R: R's --prepare (if any) and command, once; their stderr is left in $T/err.
+try() {
+	{ [[ -z ${PREP:-} ]] || bash -c "$($PREP "$2")"; } 2>"$T/err" &&
+		bash -c "$($1 "$2")" </dev/null >/dev/null 2>>"$T/err"
+}
+err() { tr '\n' ' ' <"$T/err" | cut -c1-240; }
+
 # figure NAME CMDFN RUNTIME...: one hyperfine run over every runtime (and floor) that passes one trial
 # run. CMDFN R prints R's command; $PREP (a function printing R's --prepare) and $CLEAN are optional.
 figure() {
-	local fig=$1 cmdfn=$2 r args=() unit=ms hf=(--warmup 3 --runs "$RUNS")
+	local fig=$1 cmdfn=$2 r args=() unit=ms hf=(--warmup 3 --runs "$RUNS") failed
 	shift 2
-	# A burst sample is already k*BURST containers: fewer samples keep the suite to minutes.
+	# A burst sample is already K*BURST containers: fewer samples keep the suite to minutes.
 	[[ $fig == burst_* ]] && unit=cps hf=(--warmup 1 --runs 10)
 	[[ -z ${CLEAN:-} ]] || hf+=(--cleanup "$CLEAN")
 	echo "$fig: $*"
 	for r in "$@"; do
-		if ! { [[ -z ${PREP:-} ]] || bash -c "$($PREP "$r")"; } 2>"$T/err" ||
-			! bash -c "$($cmdfn "$r")" </dev/null >/dev/null 2>>"$T/err"; then
-			na "$fig" $unit "$r" "FAILED: $(tr '\n' ' ' <"$T/err" | cut -c1-200)"
-			continue
-		fi
+		if ! try "$cmdfn" "$r"; then na "$fig" $unit "$r" "FAILED: $(err)"; continue; fi
 		args+=(-n "$r" "$($cmdfn "$r")")
 		[[ -z ${PREP:-} ]] || args+=(--prepare "$($PREP "$r")")
 	done
 	[[ -z ${CLEAN:-} ]] || bash -c "$CLEAN" >/dev/null 2>&1
 	[[ ${#args[@]} -gt 0 ]] || return 0
-	hyperfine -N --style none "${hf[@]}" --export-json "$OUT/$fig.json" "${args[@]}"
-	local k=${fig#burst_} # containers/s from the elapsed time of k*BURST containers: higher is better
-	if [[ $unit == cps ]]; then
-		jq -r --arg f "$fig" --argjson c $((k * BURST)) '.results[] |
-			[$f, "cps", .command, $c / .median, $c / .max, $c / .min] | @tsv' "$OUT/$fig.json" >>"$RESULTS"
-	else
-		jq -r --arg f "$fig" '.results[] |
-			[$f, "ms", .command, .median * 1e3, .min * 1e3, .max * 1e3] | @tsv' "$OUT/$fig.json" >>"$RESULTS"
+	# -i: a runtime failing now and then must not take the other runtimes' figures down with it.
+	if ! hyperfine -N -i --style none "${hf[@]}" --export-json "$OUT/$fig.json" "${args[@]}" 2>"$T/hf.err"; then
+		cat "$T/hf.err" >&2
+		for r in "$@"; do na "$fig" $unit "$r" "FAILED: hyperfine: $(tail -1 "$T/hf.err")"; done
+		return 0
 	fi
+	mapfile -t failed < <(jq -r '.results[] | (.exit_codes | map(select(. != 0))) as $bad | select($bad != [])
+		| "\(.command) \($bad | length) of \(.exit_codes | length) runs (exit \($bad | unique | join(",")))"' \
+		"$OUT/$fig.json")
+	for r in "${failed[@]}"; do # a few more tries, for the error message
+		local got=
+		for _ in 1 2 3 4 5; do try "$cmdfn" "${r%% *}" || { got=1; break; }; done
+		[[ $got ]] || echo "(did not fail again in 5 tries)" >"$T/err"
+		[[ -z ${CLEAN:-} ]] || bash -c "$CLEAN" >/dev/null 2>&1
+		na "$fig" $unit "${r%% *}" "FAILED in ${r#* }: $(err)"
+	done
+	# containers/s from the elapsed time of K*BURST containers: higher is better
+	jq -r --arg f "$fig" --arg u $unit --argjson c $((${K:-0} * BURST)) '.results[]
+		| select(all(.exit_codes[]; . == 0)) | [$f, $u, .command] + if $u == "cps"
+		then [$c / .median, $c / .max, $c / .min] else [.median, .min, .max] | map(. * 1e3) end
+		| @tsv' "$OUT/$fig.json" >>"$RESULTS"
 }
 
 echo "== 1. run /bin/true, sequential, as root"
@@ -204,7 +222,8 @@ for K in 1 2 4; do figure "burst_$K" c_burst floor "${RUNTIMES[@]}"; done
 # containers/s figures): 2.00 means twice crun's (or the floor's) cost; lower is better.
 report() {
 	awk -F'\t' -v want="$1" '
-	{ fig[NR] = $1; unit[NR] = $2; r[NR] = $3; med[NR] = $4; lo[NR] = $5; hi[NR] = $6
+	{ if (!(($1, $3) in row)) { if (!($1 in seen)) { seen[$1] = 1; figs[++nf] = $1 }; row[$1, $3] = NR }
+	  fig[NR] = $1; unit[NR] = $2; r[NR] = $3; med[NR] = $4; lo[NR] = $5; hi[NR] = $6
 	  if ($4 != "n/a") ref[$1, $3] = $4 }
 	function ratio(v, base, u) {
 		if (v == "n/a" || base == "") return "n/a"
@@ -213,8 +232,10 @@ report() {
 	END {
 		if (want == "table") printf "%-16s %-7s %5s %9s %9s %9s %7s %8s\n",
 			"figure", "runtime", "unit", "median", "min", "max", "x crun", "x floor"
-		for (i = 1; i <= NR; i++) {
-			f = fig[i]; u = unit[i]
+		nr = split("floor pocket crun runc", rts, " ")
+		for (x = 1; x <= nf; x++) for (y = 1; y <= nr; y++) {
+			if (!((figs[x], rts[y]) in row)) continue
+			i = row[figs[x], rts[y]]; f = fig[i]; u = unit[i]
 			# The phases have no floor of their own: their floor is a whole container life.
 			fl = ((f, "floor") in ref) ? ref[f, "floor"] : (f ~ /^(create|start|delete)$/ ? ref["run_true", "floor"] : "")
 			rc = ratio(med[i], ref[f, "crun"], u); rf = ratio(med[i], fl, u)

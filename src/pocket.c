@@ -22,6 +22,7 @@ static const struct {
 	{"kill", pk_cmd_kill, "send a signal to a container's init (or all its processes)"},
 	{"delete", pk_cmd_delete, "delete a container and everything it holds"},
 	{"run", pk_cmd_run, "create and start a container, and wait for it"},
+	{"exec", pk_cmd_exec, "run a new process in a running container"},
 	{"list", pk_cmd_list, "list containers"},
 	{"spec", pk_cmd_spec, "write a default config.json"},
 	{"features", pk_cmd_features, "print the features this runtime supports as JSON"},

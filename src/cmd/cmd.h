@@ -22,6 +22,7 @@ int pk_cmd_start(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
 int pk_cmd_state(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
 int pk_cmd_kill(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
 int pk_cmd_delete(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
+int pk_cmd_exec(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
 int pk_cmd_run(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
 int pk_cmd_list(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
 int pk_cmd_spec(const pk_global_t *g, int argc, char **argv, pk_err_t *err);

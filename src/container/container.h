@@ -19,6 +19,16 @@ int pk_container_create(const pk_create_opts_t *o, pk_spec_t *spec, pid_t *pid, 
 int pk_container_start(const char *root, const char *id, pk_err_t *err);
 int pk_container_kill(const char *root, const char *id, int sig, bool all, pk_err_t *err);
 int pk_container_delete(const char *root, const char *id, bool force, pk_err_t *err);
+typedef struct pk_exec_opts {
+	const char *root, *id;
+	const pk_process_t *process;   /* the whole process: the front end merged flags into the config's */
+	const pk_seccomp_t *seccomp;   /* the container's filter, also for this process */
+	int preserve_fds;
+} pk_exec_opts_t;
+
+/* Start a process in the container; returns once it has exec'd (its pid in *pid, our child). */
+int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid, pk_err_t *err);
+
 /* The state document of one container (caller frees). */
 int pk_container_state(const char *root, const char *id, json_t **out, pk_err_t *err);
 /* Run poststart/poststop hooks of a container from its bundle's config (failures warn). */

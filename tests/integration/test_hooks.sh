@@ -2,8 +2,9 @@
 # stdin, args/env, and what a failing or hanging hook does to the operation.
 #
 # Every hook appends "<kind> <status> <id> <pid>" to one log. The log lives in $T/hooks, which is also bind
-# mounted at /hooks in the container, so that startContainer (which runs inside the container, after
-# pivot_root, and must resolve its path there) appends to the same file as the hooks running on the host.
+# mounted at /tmp in the container (a directory the shared read-only rootfs has), so that startContainer
+# (which runs inside the container, after pivot_root, and must resolve its path there) appends to the same
+# file as the hooks running on the host.
 
 # Host hook: parse the state on stdin with jq; $1 is the kind (the hook's args are passed).
 host_hook() {
@@ -17,7 +18,7 @@ host_hook() {
 		#!/bin/sh
 		st=$(cat)
 		f() { printf '%s' "$st" | tr -d '\n' | sed -n "s/.*\"$1\": *\"\{0,1\}\([^\",}]*\).*/\1/p"; }
-		echo "$1 $(f status) $(f id) $(f pid)" >>/hooks/hooks.log
+		echo "$1 $(f status) $(f id) $(f pid)" >>/tmp/hooks.log
 	EOF
 	chmod 755 "$T/hooks/host.sh" "$T/hooks/inside.sh"
 }
@@ -27,12 +28,12 @@ hooked_bundle() {
 	local name=$1 args=$2
 	shift 2
 	host_hook
-	local filter='.mounts += [{"destination": "/hooks", "type": "bind", "source": "'"$T/hooks"'", "options": ["rbind"]}]
+	local filter='.mounts += [{"destination": "/tmp", "type": "bind", "source": "'"$T/hooks"'", "options": ["rbind"]}]
 		| .process.args = '"$args"
 	local k
 	for k in "$@"; do
 		if [ "$k" = startContainer ]; then
-			filter="$filter | .hooks.$k = [{\"path\": \"/hooks/inside.sh\", \"args\": [\"inside.sh\", \"$k\"]}]"
+			filter="$filter | .hooks.$k = [{\"path\": \"/tmp/inside.sh\", \"args\": [\"inside.sh\", \"$k\"]}]"
 		else
 			filter="$filter | .hooks.$k = [{\"path\": \"$T/hooks/host.sh\", \"args\": [\"host.sh\", \"$k\"],
 				\"env\": [\"HOOKLOG=$T/hooks/hooks.log\", \"PATH=/usr/sbin:/usr/bin:/sbin:/bin\"]}]"

@@ -1,0 +1,147 @@
+/* `exec`: a new process in a running container. The runtime joins the container's pid namespace for its
+ * children only, clones one child that joins every other namespace the init has (through the init's pidfd,
+ * all at once, user namespace first) and then becomes the process: rlimits, cwd, seccomp, credentials,
+ * capabilities, execve — the same steps, from the same code, as the container's own init. */
+#include "container/container.h"
+#include "kernel/namespaces.h"
+#include "kernel/process.h"
+#include "kernel/seccomp.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The namespaces the init has that we do not: those are the container's, whatever the config says. */
+static int container_ns_flags(pid_t pid, pk_err_t *err)
+{
+	int flags = 0;
+	for (int t = 0; t < PK_NS_COUNT; t++) {
+		char theirs[64], ours[64];
+		snprintf(theirs, sizeof theirs, "/proc/%d/ns/%s", (int)pid, pk_ns_proc_name((enum pk_ns_type)t));
+		snprintf(ours, sizeof ours, "/proc/self/ns/%s", pk_ns_proc_name((enum pk_ns_type)t));
+		struct stat a, b;
+		if (stat(theirs, &a) < 0)
+			return pk_fail_errno(err, errno, "exec: %s", theirs);
+		if (stat(ours, &b) == 0 && (a.st_ino != b.st_ino || a.st_dev != b.st_dev))
+			flags |= pk_ns_clone_flag((enum pk_ns_type)t);
+	}
+	return flags;
+}
+
+static bool setgroups_allowed(void)
+{
+	_cleanup_free_ char *sg = NULL;
+	pk_err_t ignored;
+	return !(pk_read_file("/proc/self/setgroups", &sg, NULL, &ignored) == 0 && !strncmp(sg, "deny", 4));
+}
+
+/* In the child: fail closed, reporting over the error pipe. */
+__attribute__((noreturn)) static void exec_child(const pk_exec_opts_t *o, int pidfd, int ns_flags,
+						 const pk_seccomp_prog_t *seccomp, int errpipe)
+{
+	pk_err_t err = {0};
+	char exe[PATH_MAX];
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		pk_fail_errno(&err, errno, "prctl(PR_SET_DUMPABLE)");
+		goto fail;
+	}
+	/* The pid namespace was joined by the runtime for us; the rest now, in one call. */
+	if (setns(pidfd, ns_flags & ~CLONE_NEWPID) < 0) {
+		pk_fail_errno(&err, errno, "exec: join the container's namespaces");
+		goto fail;
+	}
+	close(pidfd);
+	if (ns_flags & CLONE_NEWUSER && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+		pk_fail_errno(&err, errno, "exec: become root in the container's user namespace");
+		goto fail;
+	}
+	if (pk_process_prepare(o->process, exe, &err) < 0)
+		goto fail;
+	if (!o->process->no_new_privileges && pk_seccomp_install(seccomp, 0, "{}", &err) < 0)
+		goto fail;
+	if (pk_process_drop_privileges(o->process, setgroups_allowed(), &err) < 0)
+		goto fail;
+	sigset_t none;
+	sigemptyset(&none);
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	pk_process_close_fds(o->preserve_fds);
+	if (o->process->no_new_privileges && pk_seccomp_install(seccomp, 0, "{}", &err) < 0)
+		goto fail;
+	pk_process_exec(o->process, exe, &err);
+fail:
+	(void)!write(errpipe, err.msg, strlen(err.msg));
+	_exit(127);
+}
+
+int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, pk_err_t *err)
+{
+	int dirfd = pk_state_open(o->root, o->id, false, err);
+	if (dirfd < 0)
+		return -1;
+	_cleanup_close_ int statedir = dirfd;
+	pk_state_t st;
+	if (pk_state_load(statedir, &st, err) < 0)
+		return -1;
+	pk_status_t status = pk_state_status(statedir, &st);
+	_cleanup_close_ int pidfd = pk_state_pidfd(&st);
+	pid_t init = st.pid;
+	pk_state_free(&st);
+	if (status != PK_STATUS_RUNNING && status != PK_STATUS_CREATED)
+		return pk_fail(err, "cannot exec in a container that is %s", pk_status_name(status));
+	if (pidfd < 0)
+		return pk_fail(err, "cannot exec in a container that is stopped");
+	int ns_flags = container_ns_flags(init, err);
+	if (ns_flags < 0)
+		return -1;
+	pk_seccomp_prog_t seccomp;
+	if (pk_seccomp_compile(o->seccomp, &seccomp, err) < 0)
+		return -1;
+	int errp[2];
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		pk_seccomp_prog_free(&seccomp);
+		return pk_fail_errno(err, errno, "exec: pipe");
+	}
+	/* Joining a pid namespace applies to our children only: do it here, for the one we clone. */
+	if ((ns_flags & CLONE_NEWPID) && setns(pidfd, CLONE_NEWPID) < 0) {
+		close(errp[0]);
+		close(errp[1]);
+		pk_seccomp_prog_free(&seccomp);
+		return pk_fail_errno(err, errno, "exec: join the container's pid namespace");
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(errp[0]);
+		exec_child(o, pidfd, ns_flags, &seccomp, errp[1]);
+	}
+	int fork_errno = errno;
+	close(errp[1]);
+	pk_seccomp_prog_free(&seccomp);
+	_cleanup_close_ int rd = errp[0];
+	if (pid < 0)
+		return pk_fail_errno(err, fork_errno, "exec: fork");
+	char msg[sizeof err->msg];
+	ssize_t n;
+	do
+		n = read(rd, msg, sizeof msg - 1);
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		msg[n] = '\0';
+		waitpid(pid, NULL, 0);
+		return pk_fail(err, "%s", msg);
+	}
+	/* End of file without a word: execve succeeded. */
+	*pid_out = pid;
+	return 0;
+}
