@@ -37,8 +37,8 @@ cleanup() {
 	# The runtimes remove their leaf cgroups on delete (not after a failure) and never our parent.
 	find /sys/fs/cgroup/*/"$CG" -depth -type d -exec rmdir {} + 2>/dev/null || true
 	rm -rf "$T"
-	local left
-	left=$(find /sys/fs/cgroup -maxdepth 3 -name "*$CG*")
+	local left # our tmpfs on .../unified goes away with this mount namespace
+	left=$(find /sys/fs/cgroup -maxdepth 3 -name "*$CG*" -not -path "/sys/fs/cgroup/unified/*")
 	[[ -z $left ]] || echo "warning: cgroups left behind: $left" >&2
 }
 trap cleanup EXIT
@@ -84,7 +84,8 @@ burst() {
 		(
 			for ((i = 0; i < n; i++)); do
 				if [[ $r == floor ]]; then "$FLOOR" "$T/rootfs"
-				else rt "$r" run --bundle "$T/burst$s" "b$$-$s-$i" </dev/null >/dev/null; fi || exit 1
+				else rt "$r" run --bundle "$T/burst$s" "b$$-$s-$i" </dev/null >/dev/null; fi 2>"$T/burst$s.err" ||
+					{ echo "starter $s, container $i: $(cat "$T/burst$s.err")" >"$T/last-$r.err"; exit 1; }
 			done
 		) &
 		pids+=($!)
@@ -133,7 +134,8 @@ figure() {
 	for r in "${failed[@]}"; do # a few more tries, for the error message
 		local got=
 		for _ in 1 2 3 4 5; do try "$cmdfn" "${r%% *}" || { got=1; break; }; done
-		[[ $got ]] || echo "(did not fail again in 5 tries)" >"$T/err"
+		# Not again: a burst leaves its last failure in $T/last-R.err
+		[[ $got ]] || cat "$T/last-${r%% *}.err" >"$T/err" 2>/dev/null || echo "(did not fail again)" >"$T/err"
 		[[ -z ${CLEAN:-} ]] || bash -c "$CLEAN" >/dev/null 2>&1
 		na "$fig" $unit "${r%% *}" "FAILED in ${r#* }: $(err)"
 	done

@@ -1,6 +1,7 @@
 /* pocket: the command line. Global flags, then a verb from the table below. */
 #include "cmd/cmd.h"
 #include "kernel/inroot.h"
+#include "kernel/selfexe.h"
 #include "util/log.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
 		if (strcmp(verbs[i].name, rargv[0]))
 			continue;
+		pk_selfexe_set_argv(argv);
 		int r = verbs[i].fn(&m.g, rest - 1, rargv + 1, &err);
 		if (r < 0) {
 			pk_log_fatal(err.msg);

@@ -1,5 +1,6 @@
 #include "cmd/cmd.h"
 #include "container/container.h"
+#include "kernel/selfexe.h"
 #include "util/cleanup.h"
 #include <limits.h>
 #include <stdio.h>
@@ -88,6 +89,10 @@ int pk_cmd_do_create(const pk_global_t *g, const pk_create_flags_t *f, const cha
 	if (pk_spec_load(&spec, config, err) < 0)
 		return -1;
 	if (pk_spec_validate(&spec, err) < 0) {
+		pk_spec_free(&spec);
+		return -1;
+	}
+	if (pk_selfexe_protect(&spec, NULL, err) < 0) {
 		pk_spec_free(&spec);
 		return -1;
 	}

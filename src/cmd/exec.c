@@ -2,6 +2,7 @@
  * the flags applied (or the whole process from --process FILE), checked by the same parser as config.json. */
 #include "cmd/cmd.h"
 #include "container/container.h"
+#include "kernel/selfexe.h"
 #include "spec/caps.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -271,6 +272,8 @@ int pk_cmd_exec(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 		p = &from_file.process;
 	}
 	if (apply_flags(p, &f, argc - first - 1, argv + first + 1, err) < 0)
+		goto out;
+	if (pk_selfexe_protect(&spec, &p->caps, err) < 0)
 		goto out;
 	pk_exec_opts_t o = {.root = g->root, .id = id, .process = p, .seccomp = &spec.seccomp};
 	if (pk_container_exec(&o, &pid, err) < 0)

@@ -84,7 +84,7 @@ wait_status() {
 assert_no_procs() {
 	local p c left=
 	for p in /proc/[0-9]*; do
-		c=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		c=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
 		[[ $c == *"$T"* ]] && left="$left [${p#/proc/}: $c]"
 	done
 	[ -z "$left" ] || fail "processes left behind:$left"

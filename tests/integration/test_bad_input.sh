@@ -33,7 +33,7 @@ test_config_that_is_not_json_is_refused() {
 
 test_missing_oci_version_is_refused() { create_refused c1 'ociVersion' 'del(.ociVersion)'; }
 
-test_missing_root_path_is_refused() { create_refused c1 'root(\.path)?' 'del(.root.path)'; }
+test_missing_root_path_is_refused() { create_refused c1 'root\.path' 'del(.root.path)'; }
 
 test_root_path_to_a_missing_directory_is_refused() {
 	create_refused c1 "root\.path|$T/no-such-rootfs" '.root.path = "'"$T/no-such-rootfs"'"'
@@ -43,7 +43,7 @@ test_unknown_namespace_type_is_refused() {
 	create_refused c1 'namespace.*bogus|bogus.*namespace' '.linux.namespaces += [{"type": "bogus"}]'
 }
 
-test_missing_process_args_is_refused() { create_refused c1 'process\.args|args' 'del(.process.args)'; }
+test_missing_process_args_is_refused() { create_refused c1 'process\.args' 'del(.process.args)'; }
 
 test_unknown_capability_is_refused() {
 	create_refused c1 'CAP_BOGUS' '.process.capabilities.bounding += ["CAP_BOGUS"]'
@@ -122,4 +122,10 @@ test_unknown_global_flag_and_unknown_verb_exit_1() {
 	expect_error 'frobnicate' pk frobnicate
 	expect_error 'bogus' pk create --bogus c1
 	assert_no_leftovers c1
+}
+
+test_relative_process_cwd_is_refused() { create_refused c1 'cwd' '.process.cwd = "relative/dir"'; }
+
+test_duplicate_namespace_type_is_refused() {
+	create_refused c1 'namespace.*(pid|duplicate)|(duplicate|pid).*namespace' '.linux.namespaces += [{"type": "pid"}]'
 }

@@ -94,7 +94,7 @@ sleepers_of() {
 	local ns p
 	ns=$(readlink /proc/$1/ns/pid) || return 0
 	for p in /proc/[0-9]*; do
-		[ "$(readlink $p/ns/pid 2>/dev/null)" = "$ns" ] && [ "$(tr '\0' ' ' <$p/cmdline 2>/dev/null)" = "sleep 100 " ] &&
+		[ "$(readlink $p/ns/pid 2>/dev/null)" = "$ns" ] && [ "$(tr '\0' ' ' 2>/dev/null <$p/cmdline)" = "sleep 100 " ] &&
 			echo "${p#/proc/}"
 	done
 	return 0
@@ -198,6 +198,7 @@ test_global_root_flag_forms_before_the_verb() {
 	b=$(bundle b '.process.args = ["sleep", "100"]')
 	for form in "--root R" "--root=R" "-root R" "-root=R"; do
 		r=$T/root-${form//[ =]/_}
+		on_exit "'$POCKET' --root '$r' delete -f c1"
 		"$POCKET" ${form//R/$r} create --bundle "$b" c1 || fail "pocket $form create"
 		[ -d "$r/c1" ] || fail "pocket $form create: no state in $r"
 		assert_eq c1 "$("$POCKET" ${form//R/$r} list -q)" "pocket $form list -q"

@@ -16,12 +16,11 @@ test_proc_is_mounted_procfs() {
 }
 
 test_tmpfs_mount_size_and_mode_options() {
-	local b out
+	local b out o want
 	b=$(bundle b '.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
 			"options": ["size=1m", "mode=700", "nosuid", "noexec", "nodev"]}]
 		| .process.args = ["sh", "-c", "cat /proc/mounts; stat -c %a /tmp"]')
 	out=$(pk run --bundle "$b" c1) || fail "run exited $?: $out"
-	local o
 	o=$(opts_of "$out" /tmp)
 	assert_match . "$o" "a mount at /tmp"
 	for want in rw size=1024k mode=700 nosuid noexec nodev; do has_opt $want "$o" /tmp; done
@@ -64,7 +63,7 @@ test_rbind_carries_submounts_and_bind_does_not() {
 }
 
 test_bind_mount_nosuid_noexec_nodev_ro_flags_apply() {
-	local b out o
+	local b out o want
 	mkdir "$T/data"
 	b=$(bundle b '.mounts += [{"destination": "/tmp", "type": "bind", "source": "'"$T/data"'",
 			"options": ["rbind", "nosuid", "noexec", "nodev", "ro"]}]
@@ -248,4 +247,13 @@ test_only_stdio_fds_are_open_inside_even_when_the_caller_leaks_fds() {
 	wait_status c2 stopped
 	assert_eq "0|1|2" "$(awk '{print $1}' "$b/rootfs/fds.out" | sort -n | paste -sd'|')" \
 		"open fds inside after create/start ($(paste -sd'|' <"$b/rootfs/fds.out"))"
+}
+
+test_process_cwd_is_used_and_created_when_missing() {
+	local b out
+	b=$(bundle_sh b '/probe cwd; pwd' '.process.cwd = "/work/dir"')
+	own_rootfs "$b"
+	out=$(pk run --bundle "$b" c1 2>&1) || fail "run exited $?: $out"
+	assert_eq "/work/dir|/work/dir" "$(paste -sd'|' <<<"$out")" "getcwd | pwd inside"
+	[ -d "$b/rootfs/work/dir" ] || fail "the missing cwd was not created in the rootfs"
 }
