@@ -80,7 +80,11 @@ $(BUILD)/seccomp_listener: tests/helpers/seccomp_listener.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu17 -O2 -o $@ $<
 
-HELPERS := $(BUILD)/probe $(BUILD)/seccomp_listener
+$(BUILD)/recvtty: tests/helpers/recvtty.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu17 -O2 -o $@ $<
+
+HELPERS := $(BUILD)/probe $(BUILD)/seccomp_listener $(BUILD)/recvtty
 
 # The benchmark suite (bench/README.md): pocket against crun and runc, and bench/floor.c, the kernel's floor.
 # Never part of `make check`. Writes build/bench/ (hyperfine JSON, results.tsv, medians.png).

@@ -43,8 +43,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ln -s "$POCKET" "$T/bin/pocket"
-for r in crun runc; do ln -s "$(command -v $r)" "$T/bin/$r"; done
+# Snapshots, not links: a rebuild of build/pocket during the run made its exec fail (EACCES) now and then.
+cp "$POCKET" "$T/bin/pocket"
+cp "$FLOOR" "$T/bin/floor"
+FLOOR=$T/bin/floor
+for r in crun runc; do cp "$(command -v $r)" "$T/bin/$r"; done
 cp -a "$BUNDLE/rootfs" "$T/rootfs"
 # The same config for all: pocket's default spec running /bin/true. ociVersion is lowered because
 # crun 1.8.1 rejects "1.2.0" ("unknown version specified"); nothing in the config needs 1.2.
@@ -189,7 +192,7 @@ for r in floor "${RUNTIMES[@]}"; do
 		/usr/bin/time -f %M -o "$T/rss" $(c_run "$r") </dev/null >/dev/null 2>"$T/err" || break
 		rss+=("$(cat "$T/rss")")
 	done
-	if [[ ${#rss[@]} != 7 ]]; then na peak_rss mib "$r" "FAILED: $(tr '\n' ' ' <"$T/err" | cut -c1-200)"; continue; fi
+	if [[ ${#rss[@]} != 7 ]]; then na peak_rss mib "$r" "FAILED: $(err)"; continue; fi
 	printf '%s\n' "${rss[@]}" | sort -n | awk -v r="$r" 'BEGIN { OFS = "\t" } { v[NR] = $1 / 1024 }
 		END { print "peak_rss", "mib", r, v[4], v[1], v[7] }' >>"$RESULTS"
 	echo "  $r: $(printf '%s\n' "${rss[@]}" | sort -n | sed -n 4p) KiB"

@@ -35,7 +35,9 @@ typedef struct pk_create_flags {
 	unsigned long preserve_fds;
 } pk_create_flags_t;
 int pk_cmd_parse_create_flags(int argc, char **argv, pk_create_flags_t *f, bool is_run, pk_err_t *err);
-int pk_cmd_do_create(const pk_global_t *g, const pk_create_flags_t *f, const char *id, bool foreground,
+/* tty_master: NULL when detached; otherwise the caller stays the init's parent and gets the pty master
+ * here when the config asks for a terminal and no --console-socket is given (-1 otherwise). */
+int pk_cmd_do_create(const pk_global_t *g, const pk_create_flags_t *f, const char *id, int *tty_master,
 		     pid_t *pid, pk_err_t *err);
 /* The one positional argument a verb takes (the container ID). */
 int pk_cmd_one_id(int argc, char **argv, int first, const char *verb, const char **id, pk_err_t *err);

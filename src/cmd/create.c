@@ -73,14 +73,12 @@ int pk_cmd_one_id(int argc, char **argv, int first, const char *verb, const char
 	return 0;
 }
 
-int pk_cmd_do_create(const pk_global_t *g, const pk_create_flags_t *f, const char *id, bool foreground,
+int pk_cmd_do_create(const pk_global_t *g, const pk_create_flags_t *f, const char *id, int *tty_master,
 		     pid_t *pid, pk_err_t *err)
 {
 	char bundle[PATH_MAX];
 	if (!realpath(f->bundle ? f->bundle : ".", bundle))
 		return pk_fail_errno(err, errno, "--bundle %s", f->bundle ? f->bundle : ".");
-	if (f->console_socket)
-		return pk_fail(err, "--console-socket: terminals are not supported yet");
 	if (f->preserve_fds)
 		return pk_fail(err, "--preserve-fds: not supported yet");
 	char config[PATH_MAX + 16];
@@ -96,17 +94,15 @@ int pk_cmd_do_create(const pk_global_t *g, const pk_create_flags_t *f, const cha
 		pk_spec_free(&spec);
 		return -1;
 	}
-	if (spec.process.terminal) {
-		pk_spec_free(&spec);
-		return pk_fail(err, "process.terminal: terminals are not supported yet (set it to false)");
-	}
 	pk_create_opts_t o = {
 		.root = g->root,
 		.id = id,
 		.bundle = bundle,
 		.pid_file = f->pid_file,
-		.foreground = foreground,
+		.foreground = tty_master != NULL,
 		.no_pivot = f->no_pivot,
+		.console_socket = f->console_socket,
+		.tty_master = tty_master,
 	};
 	int r = pk_container_create(&o, &spec, pid, err);
 	pk_spec_free(&spec);
@@ -120,5 +116,5 @@ int pk_cmd_create(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 	if (pk_cmd_one_id(argc, argv, pk_cmd_parse_create_flags(argc, argv, &f, false, err), "create", &id, err) < 0)
 		return -1;
 	pid_t pid;
-	return pk_cmd_do_create(g, &f, id, false, &pid, err) < 0 ? -1 : 0;
+	return pk_cmd_do_create(g, &f, id, NULL, &pid, err) < 0 ? -1 : 0;
 }

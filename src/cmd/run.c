@@ -2,6 +2,7 @@
  * container (unless --keep) and exit with its status (128+signal when it was killed). */
 #include "cmd/cmd.h"
 #include "container/container.h"
+#include "kernel/terminal.h"
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -53,16 +54,29 @@ int pk_cmd_run(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 	if (!f.detach)
 		sigprocmask(SIG_BLOCK, &set, &old);
 	pid_t pid;
-	if (pk_cmd_do_create(g, &f, id, !f.detach, &pid, err) < 0)
+	int tty_master = -1;
+	if (pk_cmd_do_create(g, &f, id, f.detach ? NULL : &tty_master, &pid, err) < 0)
 		return -1;
 	if (pk_container_start(g->root, id, err) < 0) {
+		if (tty_master >= 0)
+			close(tty_master);
 		pk_err_t ignored;
 		pk_container_delete(g->root, id, true, &ignored);
 		return -1;
 	}
 	if (f.detach)
 		return 0;
-	int status = wait_forwarding(pid, &set);
+	int status;
+	if (tty_master >= 0) {
+		sigset_t fwd;
+		sigemptyset(&fwd);
+		for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+			sigaddset(&fwd, forwarded[i]);
+		status = pk_tty_relay(tty_master, pid, &fwd);
+		close(tty_master);
+	} else {
+		status = wait_forwarding(pid, &set);
+	}
 	if (!f.keep && pk_container_delete(g->root, id, true, err) < 0)
 		return -1;
 	return status;

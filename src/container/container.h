@@ -11,6 +11,8 @@ typedef struct pk_create_opts {
 	const char *pid_file;  /* may be NULL */
 	bool foreground;       /* `run` without --detach: the caller stays the init's parent and waits */
 	bool no_pivot;         /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+	const char *console_socket; /* process.terminal: where the pty master goes */
+	int *tty_master;       /* process.terminal without a console socket (foreground run): the master */
 } pk_create_opts_t;
 
 /* Build the container and leave its init waiting for start. On success *pid is the init's pid. On failure
@@ -47,7 +49,8 @@ typedef struct pk_init_ctx {
 	bool no_pivot;
 	const struct pk_seccomp_prog *seccomp; /* compiled by the runtime */
 	int unshare_flags;
-	pid_t host_pid; /* our pid as the runtime sees it (told by the runtime during set-up) */ /* CLONE_NEW* to unshare after joining (a joined user namespace owns them) */
+	pid_t host_pid;
+	int console_fd; /* connected --console-socket, or -1 */ /* our pid as the runtime sees it (told by the runtime during set-up) */ /* CLONE_NEW* to unshare after joining (a joined user namespace owns them) */
 	int runtime_fds[2]; /* the runtime's own (state dir and its lock): closed by the init at once */
 } pk_init_ctx_t;
 

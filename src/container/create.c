@@ -8,6 +8,7 @@
 #include "kernel/namespaces.h"
 #include "kernel/process.h"
 #include "kernel/seccomp.h"
+#include "kernel/terminal.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -91,6 +92,7 @@ typedef struct create_job {
 	pid_t pid;
 	int pidfd;
 	pk_seccomp_prog_t seccomp;
+	int console_fd, tty_master;
 } create_job_t;
 
 static void abort_create(create_job_t *j)
@@ -181,6 +183,19 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		return -1;
 	}
 
+	if (spec->process.terminal) {
+		if (o->console_socket) {
+			j->console_fd = pk_tty_console_connect(o->console_socket, err);
+			if (j->console_fd < 0) {
+				pk_ns_close_fds(ns_fds);
+				return -1;
+			}
+		} else if (!o->tty_master) {
+			pk_ns_close_fds(ns_fds);
+			return pk_fail(err, "process.terminal: a detached container needs --console-socket to hand "
+				       "its terminal to");
+		}
+	}
 	if (pk_seccomp_compile(&spec->seccomp, &j->seccomp, err) < 0) {
 		pk_ns_close_fds(ns_fds);
 		return -1;
@@ -217,6 +232,7 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 			     .new_userns = flags & CLONE_NEWUSER,
 			     .no_pivot = o->no_pivot,
 			     .seccomp = &j->seccomp,
+			     .console_fd = j->console_fd,
 			     .runtime_fds = {j->statedir_fd, j->rootdir_fd}};
 	memcpy(ctx.ns_fds, ns_fds, sizeof ns_fds);
 	/* Joining a pid namespace applies to children only: the runtime joins it for the init it spawns. */
@@ -261,6 +277,9 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 	}
 	if (pk_sync_send(sync_fd, PK_SYNC_HOOKS_DONE, j->pid, NULL, err) < 0)
 		return -1;
+	if (spec->process.terminal && j->console_fd < 0 &&
+	    pk_sync_expect_fd(sync_fd, PK_SYNC_TTY, &j->tty_master, err) < 0)
+		return -1;
 	if (pk_sync_expect(sync_fd, PK_SYNC_READY, NULL, err) < 0)
 		return -1;
 
@@ -279,12 +298,18 @@ int pk_container_create(const pk_create_opts_t *o, pk_spec_t *spec, pid_t *pid, 
 {
 	if (pk_id_validate(o->id, err) < 0)
 		return -1;
-	create_job_t j = {.o = o, .statedir_fd = -1, .rootdir_fd = -1, .pidfd = -1};
+	create_job_t j = {.o = o, .statedir_fd = -1, .rootdir_fd = -1, .pidfd = -1, .console_fd = -1, .tty_master = -1};
 	int r = do_create(&j, spec, err);
 	if (r < 0)
 		abort_create(&j);
 	else
 		*pid = j.pid;
+	if (r == 0 && o->tty_master)
+		*o->tty_master = pk_steal_fd(&j.tty_master);
+	if (j.tty_master >= 0)
+		close(j.tty_master);
+	if (j.console_fd >= 0)
+		close(j.console_fd);
 	if (j.statedir_fd >= 0)
 		close(j.statedir_fd);
 	if (j.rootdir_fd >= 0)

@@ -8,6 +8,8 @@
 #include "kernel/process.h"
 #include "kernel/rootfs.h"
 #include "kernel/seccomp.h"
+#include "kernel/terminal.h"
+#include "util/fdpass.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include <errno.h>
@@ -38,6 +40,21 @@ static int load_seccomp(const pk_init_ctx_t *c, pk_err_t *err)
 {
 	_cleanup_free_ char *state = c->seccomp->listener_sock >= 0 ? hook_state(c, c->host_pid, PK_STATUS_CREATED) : NULL;
 	return pk_seccomp_install(c->seccomp, c->host_pid, state ? state : "{}", err);
+}
+
+static int setup_terminal(pk_init_ctx_t *c, pk_err_t *err)
+{
+	char name[64];
+	_cleanup_close_ int master = pk_tty_setup(c->spec->process.uid, name, sizeof name, err);
+	if (master < 0)
+		return -1;
+	if (c->console_fd >= 0) {
+		int r = pk_fd_send(c->console_fd, master, name, strlen(name), err);
+		close(c->console_fd);
+		c->console_fd = -1;
+		return r < 0 ? pk_err_wrap(err, "--console-socket") : 0;
+	}
+	return pk_sync_send_fd(c->sync_fd, PK_SYNC_TTY, master, err);
 }
 
 static int join_namespaces(pk_init_ctx_t *c, pk_err_t *err)
@@ -139,6 +156,8 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 		if (setgroups(0, NULL) < 0 && errno != EPERM)
 			return pk_fail_errno(err, errno, "setgroups");
 	}
+	if (s->process.terminal && setup_terminal(c, err) < 0)
+		return -1;
 	if (pk_process_prepare(&s->process, exe, err) < 0)
 		return -1;
 	/* Without no_new_privs the filter can only be loaded while we still hold CAP_SYS_ADMIN: before the

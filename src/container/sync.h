@@ -14,6 +14,7 @@
  *   run hooks in the runtime namespace
  *   SYNC_HOOKS_DONE ------------------------->
  *                                            createContainer hooks, pivot_root, masks, credentials
+ *             <------------------------------ [terminal, no console socket] SYNC_TTY + pty master
  *             <------------------------------ SYNC_READY (value: pid as seen by the runtime, 0 = own)
  *   write state, exit (create) or wait (run)   block on exec.fifo until `start`, then execve
  *
@@ -34,6 +35,7 @@ enum pk_sync_type {
 	PK_SYNC_ERROR,
 	PK_SYNC_TIMENS_OFFSETS,
 	PK_SYNC_TIMENS_DONE,
+	PK_SYNC_TTY, /* carries the pty master (SCM_RIGHTS) when the runtime relays the terminal */
 };
 
 typedef struct pk_sync_msg {
@@ -46,3 +48,6 @@ typedef struct pk_sync_msg {
 int pk_sync_send(int fd, enum pk_sync_type type, int64_t value, const char *text, pk_err_t *err);
 /* Receive the next message and require it to be `want`; a SYNC_ERROR is turned into err (its text). */
 int pk_sync_expect(int fd, enum pk_sync_type want, int64_t *value, pk_err_t *err);
+/* The same, with an fd attached. */
+int pk_sync_send_fd(int fd, enum pk_sync_type type, int payload_fd, pk_err_t *err);
+int pk_sync_expect_fd(int fd, enum pk_sync_type want, int *payload_fd, pk_err_t *err);

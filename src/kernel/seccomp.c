@@ -1,5 +1,6 @@
 #include "kernel/seccomp.h"
 #include "util/cleanup.h"
+#include "util/fdpass.h"
 #include "util/log.h"
 #include <errno.h>
 #include <linux/filter.h>
@@ -151,19 +152,8 @@ static int send_listener_fd(const pk_seccomp_prog_t *p, int notify_fd, pid_t pid
 	json_decref(msg);
 	if (!text)
 		return pk_fail(err, "linux.seccomp: encode the listener message");
-	struct iovec iov = {.iov_base = text, .iov_len = strlen(text)};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl = {0};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &notify_fd, sizeof(int));
-	if (sendmsg(p->listener_sock, &mh, MSG_NOSIGNAL) < 0)
-		return pk_fail_errno(err, errno, "linux.seccomp: send the notify fd to listenerPath");
+	if (pk_fd_send(p->listener_sock, notify_fd, text, strlen(text), err) < 0)
+		return pk_err_wrap(err, "linux.seccomp: listenerPath");
 	return 0;
 }
 
