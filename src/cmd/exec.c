@@ -2,6 +2,7 @@
  * the flags applied (or the whole process from --process FILE), checked by the same parser as config.json. */
 #include "cmd/cmd.h"
 #include "container/container.h"
+#include "kernel/terminal.h"
 #include "kernel/selfexe.h"
 #include "spec/caps.h"
 #include "util/cleanup.h"
@@ -213,12 +214,15 @@ static int apply_flags(pk_process_t *p, const exec_flags_t *f, int argc, char **
 	}
 	if (f->nnp)
 		p->no_new_privileges = true;
+	if (f->tty)
+		p->terminal = true;
 	return 0;
 }
 
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
 static int wait_child(pid_t pid)
 {
-	static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -248,8 +252,6 @@ int pk_cmd_exec(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 	if (first >= argc)
 		return pk_fail(err, "exec: expected a container ID");
 	const char *id = argv[first];
-	if (f.tty || f.console_socket)
-		return pk_fail(err, "--tty: terminals are not supported yet");
 	if (f.preserve_fds)
 		return pk_fail(err, "--preserve-fds: not supported yet");
 
@@ -275,8 +277,10 @@ int pk_cmd_exec(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 		goto out;
 	if (pk_selfexe_protect(&spec, &p->caps, err) < 0)
 		goto out;
-	pk_exec_opts_t o = {.root = g->root, .id = id, .process = p, .seccomp = &spec.seccomp};
-	if (pk_container_exec(&o, &pid, err) < 0)
+	pk_exec_opts_t o = {
+		.root = g->root, .id = id, .process = p, .seccomp = &spec.seccomp, .console_socket = f.console_socket};
+	int tty_master = -1;
+	if (pk_container_exec(&o, &pid, f.detach ? NULL : &tty_master, err) < 0)
 		goto out;
 	if (f.pid_file) {
 		char buf[32];
@@ -287,7 +291,18 @@ int pk_cmd_exec(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 			goto out;
 		}
 	}
-	rc = f.detach ? 0 : wait_child(pid);
+	if (f.detach) {
+		rc = 0;
+	} else if (tty_master >= 0) {
+		sigset_t fwd;
+		sigemptyset(&fwd);
+		for (size_t i = 0; i < PK_ARRAY_SIZE(forwarded); i++)
+			sigaddset(&fwd, forwarded[i]);
+		rc = pk_tty_relay(tty_master, pid, &fwd);
+		close(tty_master);
+	} else {
+		rc = wait_child(pid);
+	}
 out:
 	pk_spec_free(&from_file);
 	pk_spec_free(&spec);

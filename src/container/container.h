@@ -26,10 +26,12 @@ typedef struct pk_exec_opts {
 	const pk_process_t *process;   /* the whole process: the front end merged flags into the config's */
 	const pk_seccomp_t *seccomp;   /* the container's filter, also for this process */
 	int preserve_fds;
+	const char *console_socket; /* process.terminal: where the pty master goes */
 } pk_exec_opts_t;
 
-/* Start a process in the container; returns once it has exec'd (its pid in *pid, our child). */
-int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid, pk_err_t *err);
+/* Start a process in the container; returns once it has exec'd (its pid in *pid, our child). With a
+ * terminal and no console socket, *tty_master gets the pty master to relay (tty_master NULL: detached). */
+int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid, int *tty_master, pk_err_t *err);
 
 /* The state document of one container (caller frees). */
 int pk_container_state(const char *root, const char *id, json_t **out, pk_err_t *err);

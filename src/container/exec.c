@@ -6,6 +6,9 @@
 #include "kernel/namespaces.h"
 #include "kernel/process.h"
 #include "kernel/seccomp.h"
+#include "kernel/terminal.h"
+#include "util/fdpass.h"
+#include <sys/socket.h>
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include <errno.h>
@@ -47,7 +50,7 @@ static bool setgroups_allowed(void)
 
 /* In the child: fail closed, reporting over the error pipe. */
 __attribute__((noreturn)) static void exec_child(const pk_exec_opts_t *o, int pidfd, int ns_flags,
-						 const pk_seccomp_prog_t *seccomp, int errpipe)
+						 const pk_seccomp_prog_t *seccomp, int console_fd, int errpipe)
 {
 	pk_err_t err = {0};
 	char exe[PATH_MAX];
@@ -64,6 +67,17 @@ __attribute__((noreturn)) static void exec_child(const pk_exec_opts_t *o, int pi
 	if (ns_flags & CLONE_NEWUSER && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
 		pk_fail_errno(&err, errno, "exec: become root in the container's user namespace");
 		goto fail;
+	}
+	if (o->process->terminal) {
+		char name[64];
+		int master = pk_tty_setup(o->process->uid, name, sizeof name, &err);
+		if (master < 0)
+			goto fail;
+		/* To the console socket, or to the runtime, which relays it. */
+		int r = pk_fd_send(console_fd >= 0 ? console_fd : errpipe, master, name, strlen(name), &err);
+		close(master);
+		if (r < 0)
+			goto fail;
 	}
 	if (pk_process_prepare(o->process, exe, &err) < 0)
 		goto fail;
@@ -85,7 +99,7 @@ fail:
 	_exit(127);
 }
 
-int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, pk_err_t *err)
+int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, int *tty_master, pk_err_t *err)
 {
 	int dirfd = pk_state_open(o->root, o->id, false, err);
 	if (dirfd < 0)
@@ -108,10 +122,23 @@ int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, pk_err_t *err)
 	pk_seccomp_prog_t seccomp;
 	if (pk_seccomp_compile(o->seccomp, &seccomp, err) < 0)
 		return -1;
-	int errp[2];
-	if (pipe2(errp, O_CLOEXEC) < 0) {
+	_cleanup_close_ int console_fd = -1;
+	if (o->process->terminal && o->console_socket) {
+		console_fd = pk_tty_console_connect(o->console_socket, err);
+		if (console_fd < 0) {
+			pk_seccomp_prog_free(&seccomp);
+			return -1;
+		}
+	} else if (o->process->terminal && !tty_master) {
 		pk_seccomp_prog_free(&seccomp);
-		return pk_fail_errno(err, errno, "exec: pipe");
+		return pk_fail(err, "--tty: a detached exec needs --console-socket to hand its terminal to");
+	}
+	/* The child reports back here: the pty master (when we relay it), then an error, or nothing at all
+	 * when execve succeeded and closed its end. */
+	int errp[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, errp) < 0) {
+		pk_seccomp_prog_free(&seccomp);
+		return pk_fail_errno(err, errno, "exec: socketpair");
 	}
 	/* Joining a pid namespace applies to our children only: do it here, for the one we clone. */
 	if ((ns_flags & CLONE_NEWPID) && setns(pidfd, CLONE_NEWPID) < 0) {
@@ -123,7 +150,7 @@ int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, pk_err_t *err)
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(errp[0]);
-		exec_child(o, pidfd, ns_flags, &seccomp, errp[1]);
+		exec_child(o, pidfd, ns_flags, &seccomp, console_fd, errp[1]);
 	}
 	int fork_errno = errno;
 	close(errp[1]);
@@ -132,13 +159,23 @@ int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, pk_err_t *err)
 	if (pid < 0)
 		return pk_fail_errno(err, fork_errno, "exec: fork");
 	char msg[sizeof err->msg];
-	ssize_t n;
-	do
-		n = read(rd, msg, sizeof msg - 1);
-	while (n < 0 && errno == EINTR);
+	int fd = -1;
+	long n = pk_fd_recv(rd, &fd, msg, sizeof msg - 1, err);
+	if (fd >= 0) {
+		/* The pty master came first; what follows is an error or the end. */
+		if (tty_master && console_fd < 0)
+			*tty_master = fd;
+		else
+			close(fd);
+		n = pk_fd_recv(rd, &fd, msg, sizeof msg - 1, err);
+	}
 	if (n > 0) {
 		msg[n] = '\0';
 		waitpid(pid, NULL, 0);
+		if (tty_master && *tty_master >= 0) {
+			close(*tty_master);
+			*tty_master = -1;
+		}
 		return pk_fail(err, "%s", msg);
 	}
 	/* End of file without a word: execve succeeded. */

@@ -39,3 +39,22 @@ test_detached_terminal_without_console_socket_is_refused() {
 	assert_match 'console-socket' "$(cat "$T/err")" "unreachable console socket"
 	assert_no_leftovers c1
 }
+
+test_exec_tty_relayed_and_through_console_socket() {
+	local b out rp
+	b=$(bundle b '.process.args = ["sleep", "100"]')
+	pk run --detach --bundle "$b" c1 || fail "run"
+	out=$(printf 'ping\n' | script -qec "stty rows 20 cols 70; $POCKET --root $ROOT exec -t c1 sh -c 'read l; echo got:\$l; tty; stty size'" /dev/null)
+	assert_match 'got:ping' "$out" "input relayed"
+	assert_match '/dev/pts/[0-9]+' "$out" "a pty of the container's devpts"
+	assert_match '20 70' "$out" "window size"
+	"$HELPERS/recvtty" "$T/console.sock" "$T/name" >"$T/out" &
+	rp=$!
+	trap 'kill $rp 2>/dev/null' EXIT
+	for _ in $(seq 50); do [ -S "$T/console.sock" ] && break; sleep 0.05; done
+	pk exec --tty --console-socket "$T/console.sock" --detach c1 sh -c 'tty; echo via-socket' || fail "exec --console-socket"
+	for _ in $(seq 50); do ! kill -0 $rp 2>/dev/null && break; sleep 0.1; done
+	assert_match 'via-socket' "$(cat "$T/out")" "output through the console socket"
+	pk exec --tty --detach c1 true 2>"$T/err" && fail "detached exec -t without a console socket succeeded"
+	assert_match 'console-socket' "$(cat "$T/err")" "error names --console-socket"
+}
