@@ -9,7 +9,7 @@ ALL_CFLAGS := -std=gnu17 $(WARNINGS) -Isrc -D_GNU_SOURCE -DPOCKET_VERSION='"$(VE
 LDLIBS     := -ljansson -lseccomp
 BUILD      := build
 
-LIB_SRCS   := $(wildcard src/util/*.c src/spec/*.c src/container/*.c src/kernel/*.c)
+LIB_SRCS   := $(wildcard src/util/*.c src/spec/*.c src/container/*.c src/kernel/*.c src/cgroup/*.c)
 CLI_SRCS   := src/pocket.c $(wildcard src/cmd/*.c)
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS   := $(CLI_SRCS:%.c=$(BUILD)/%.o)

@@ -3,7 +3,7 @@
  *
  *   floor ROOTFS        clone with the default spec's namespaces (pid, net, ipc, uts, mount, cgroup),
  *                       make mounts private, bind ROOTFS, pivot_root, mount /proc, exec /bin/true, wait
- *   floor -n ROOTFS     the same without a network namespace (the netns alone costs milliseconds)
+ *   floor -n ROOTFS     the same without a network namespace (one of the dearest steps)
  *   floor -e PID        the floor of `exec`: join PID's namespaces, fork, exec /bin/true, wait
  *   floor --version     the floor of a bare invocation: exec a tiny static binary that exits
  *

@@ -17,6 +17,7 @@ umount /sys/fs/cgroup/unified && mount -t tmpfs -o size=1m,mode=755 bench-unifie
 echo "note: every runtime runs in a private mount namespace (unshare -m) where /sys/fs/cgroup/unified"
 echo "      (cgroup2) is replaced by an empty tmpfs, so crun accepts this hybrid cgroup host;"
 echo "      the host's mounts are unchanged"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs; figures from a busy machine are noisy)"
 
 POCKET=$1 BUNDLE=$2 FLOOR=$3 OUT=$4
 RUNS=${BENCH_RUNS:-30} BURST=${BENCH_BURST:-20}
@@ -252,16 +253,17 @@ report() {
 	}' "$RESULTS"
 }
 
-# The chart: one panel per unit, runtimes side by side per figure.
+# The chart: one panel per unit, runtimes side by side per figure; -1 (below the axis) is "not measured".
 for u in ms cps mib; do
 	awk -F'\t' -v u="$u" '$2 == u { if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
-		v[$1, $3] = $4 == "n/a" ? "NaN" : $4 }
+		v[$1, $3] = $4 == "n/a" ? -1 : $4 }
 		END { print "figure floor pocket crun runc"
 		      for (i = 1; i <= n; i++) { f = order[i]; printf "%s", f
 		        split("floor pocket crun runc", rs, " ")
-		        for (j = 1; j <= 4; j++) printf " %s", ((f, rs[j]) in v) ? v[f, rs[j]] : "NaN"; print "" } }' \
+		        for (j = 1; j <= 4; j++) printf " %s", ((f, rs[j]) in v) ? v[f, rs[j]] : -1; print "" } }' \
 		"$RESULTS" >"$OUT/medians-$u.dat"
 done
+# Bars of a cluster sit 0.2 apart (4 runtimes + a gap of 1); labels carry the values and the n/a's.
 gnuplot <<EOF
 set terminal pngcairo size 1400,1000 font "sans,11"
 set output "$OUT/medians.png"
@@ -271,20 +273,24 @@ set style fill solid 0.85 border -1
 set key top left autotitle columnheader
 set grid ytics
 set xtics noenhanced
+set yrange [0:*]
+set offsets 0, 0, graph 0.08, 0
 set linetype 1 lc rgb "#999999"
 set linetype 2 lc rgb "#1b9e77"
 set linetype 3 lc rgb "#7570b3"
 set linetype 4 lc rgb "#d95f02"
-set multiplot title "pocket bench: medians ($(uname -r), $(nproc) CPUs; missing bar = n/a)"
+ok(c) = column(c) >= 0
+bars(f) = sprintf("for [c=2:5] '%s' using c:xtic(1), for [c=2:5] '' using (\$0+(c-3.5)*0.2):(ok(c) ? column(c) : 1/0):(sprintf('%%.3g', column(c))) with labels offset 0,0.6 font ',8' notitle, for [c=3:5] '' using (\$0+(c-3.5)*0.2):(ok(c) ? 1/0 : 0):('n/a') with labels offset 0,0.6 font ',8' notitle", f)
+set multiplot title "pocket bench: medians ($(uname -r), $(nproc) CPUs; kernel floor in grey)" font ",13"
+set size 1,0.47; set origin 0,0.48
 set title "time per operation (ms, lower is better)"
-set size 1,0.5; set origin 0,0.5
-plot for [c=2:5] "$OUT/medians-ms.dat" using c:xtic(1)
-set size 0.5,0.5; set origin 0,0
-set title "containers per second (higher is better)"
-plot for [c=2:5] "$OUT/medians-cps.dat" using c:xtic(1)
+eval "plot ".bars("$OUT/medians-ms.dat")
+set size 0.5,0.47; set origin 0,0
+set title "containers per second, 1, 2, 4 concurrent starters (higher is better)"
+eval "plot ".bars("$OUT/medians-cps.dat")
 set origin 0.5,0
-set title "memory (MiB, lower is better)"
-plot for [c=2:5] "$OUT/medians-mib.dat" using c:xtic(1)
+set title "peak RSS during run; smallest memory limit for run (MiB, lower is better)"
+eval "plot ".bars("$OUT/medians-mib.dat")
 unset multiplot
 EOF
 
@@ -292,5 +298,7 @@ echo
 report table
 echo
 for n in "${NOTES[@]}"; do echo "note: $n"; done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "raw results: $OUT/*.json (hyperfine --export-json), $RESULTS; chart: $OUT/medians.png"
 report bench
+echo 'BENCH figure=run_true_rootless runtime=all skipped="pocket has no rootless support yet"'

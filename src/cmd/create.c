@@ -101,6 +101,7 @@ int pk_cmd_do_create(const pk_global_t *g, const pk_create_flags_t *f, const cha
 		.pid_file = f->pid_file,
 		.foreground = tty_master != NULL,
 		.no_pivot = f->no_pivot,
+		.systemd_cgroup = g->systemd_cgroup || (g->cgroup_manager && !strcmp(g->cgroup_manager, "systemd")),
 		.console_socket = f->console_socket,
 		.tty_master = tty_master,
 	};

@@ -11,6 +11,7 @@ typedef struct pk_create_opts {
 	const char *pid_file;  /* may be NULL */
 	bool foreground;       /* `run` without --detach: the caller stays the init's parent and waits */
 	bool no_pivot;         /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+	bool systemd_cgroup;   /* --systemd-cgroup */
 	const char *console_socket; /* process.terminal: where the pty master goes */
 	int *tty_master;       /* process.terminal without a console socket (foreground run): the master */
 } pk_create_opts_t;
@@ -32,6 +33,13 @@ typedef struct pk_exec_opts {
 /* Start a process in the container; returns once it has exec'd (its pid in *pid, our child). With a
  * terminal and no console socket, *tty_master gets the pty master to relay (tty_master NULL: detached). */
 int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid, int *tty_master, pk_err_t *err);
+
+/* The container's processes (its cgroup's members). */
+int pk_container_pids(const char *root, const char *id, pid_t **pids, size_t *n, pk_err_t *err);
+/* Freeze (pause) or thaw (resume) every process of the container. */
+int pk_container_pause(const char *root, const char *id, bool pause, pk_err_t *err);
+/* Change the limits of a live container. */
+int pk_container_update(const char *root, const char *id, const pk_resources_t *r, pk_err_t *err);
 
 /* The state document of one container (caller frees). */
 int pk_container_state(const char *root, const char *id, json_t **out, pk_err_t *err);

@@ -3,6 +3,7 @@
  * init with every namespace it can create at once. On any failure the init is killed and the state
  * directory removed, so a refused create leaves nothing behind. */
 #include "container/container.h"
+#include "cgroup/cgroup.h"
 #include "container/sync.h"
 #include "kernel/hooks.h"
 #include "kernel/namespaces.h"
@@ -44,14 +45,25 @@ static void now_rfc3339(char *buf, size_t size)
  * pk_init_main(). CLONE_NEWTIME and CLONE_NEWCGROUP are left to the child: time offsets can only be
  * written before a process enters the namespace, and the cgroup namespace's root is the cgroup the child
  * is in when it unshares. */
-static pid_t spawn_init(pk_init_ctx_t *ctx, int flags, int *pidfd, pk_err_t *err)
+static pid_t spawn_init(pk_init_ctx_t *ctx, int flags, int cgroup_fd, bool *into_cgroup, int *pidfd, pk_err_t *err)
 {
 	struct clone_args args = {
 		.flags = (uint64_t)(flags & ~(CLONE_NEWTIME | CLONE_NEWCGROUP)) | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		.exit_signal = SIGCHLD,
 	};
+	/* Born in its v2 cgroup: no window in which it runs elsewhere, no write to cgroup.procs. */
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+	}
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+	*into_cgroup = pid >= 0 && cgroup_fd >= 0;
+	if (pid < 0 && cgroup_fd >= 0 && errno != ENOSYS) {
+		pk_debug("clone3 into the cgroup: %s; placing the init through cgroup.procs instead", strerror(errno));
+		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+	}
 	if (pid < 0 && errno == ENOSYS) {
 		/* Before Linux 5.3: fork, then the child unshares what it can. */
 		pk_debug("clone3: %s; falling back to fork and unshare", strerror(errno));
@@ -93,6 +105,8 @@ typedef struct create_job {
 	int pidfd;
 	pk_seccomp_prog_t seccomp;
 	int console_fd, tty_master;
+	pk_cgroup_t cg;
+	bool cgroup_made;
 } create_job_t;
 
 static void abort_create(create_job_t *j)
@@ -103,6 +117,10 @@ static void abort_create(create_job_t *j)
 		else
 			kill(j->pid, SIGKILL);
 		waitpid(j->pid, NULL, 0);
+	}
+	if (j->cgroup_made) {
+		pk_err_t ignored;
+		pk_cgroup_destroy(&j->cg, &ignored);
 	}
 	if (j->dir_made) {
 		pk_err_t ignored;
@@ -196,6 +214,17 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 				       "its terminal to");
 		}
 	}
+	if (pk_cgroup_init(&j->cg, spec->cgroups_path, o->id, o->systemd_cgroup, err) < 0 ||
+	    pk_cgroup_create(&j->cg, &spec->resources, err) < 0) {
+		pk_ns_close_fds(ns_fds);
+		return -1;
+	}
+	j->cgroup_made = true;
+	st.cgroup_path = j->cg.path;
+	if (pk_state_save(j->statedir_fd, &st, err) < 0) {
+		pk_ns_close_fds(ns_fds);
+		return -1;
+	}
 	if (pk_seccomp_compile(&spec->seccomp, &j->seccomp, err) < 0) {
 		pk_ns_close_fds(ns_fds);
 		return -1;
@@ -242,7 +271,9 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		return -1;
 	}
 	ctx.unshare_flags = ctx_unshare_flags & ~(CLONE_NEWTIME | CLONE_NEWCGROUP);
-	j->pid = spawn_init(&ctx, clone_flags, &j->pidfd, err);
+	bool into_cgroup = false;
+	_cleanup_close_ int cgroup_fd = j->cgroup_made ? pk_cgroup_v2_fd(&j->cg) : -1;
+	j->pid = spawn_init(&ctx, clone_flags, cgroup_fd, &into_cgroup, &j->pidfd, err);
 	close(sv[1]);
 	pk_ns_close_fds(ns_fds);
 	if (j->pid < 0) {
@@ -251,12 +282,14 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 	}
 	st.pid = j->pid;
 
-	if (ctx.new_userns) {
-		if (pk_userns_write_maps(j->pid, spec, err) < 0)
-			return -1;
-		if (pk_sync_send(sync_fd, PK_SYNC_USERMAP_DONE, 0, NULL, err) < 0)
-			return -1;
-	}
+	/* The init waits for GO: it must be in its cgroup before it makes its cgroup namespace (whose root is
+	 * the cgroup it is in) and long before it runs anything of the user's. */
+	if (j->cgroup_made && pk_cgroup_enter(&j->cg, j->pid, into_cgroup, err) < 0)
+		return -1;
+	if (ctx.new_userns && pk_userns_write_maps(j->pid, spec, err) < 0)
+		return -1;
+	if (pk_sync_send(sync_fd, PK_SYNC_GO, 0, NULL, err) < 0)
+		return -1;
 	if (spec->ns[PK_NS_TIME].present && !spec->ns[PK_NS_TIME].path && spec->has_time_offsets) {
 		if (pk_sync_expect(sync_fd, PK_SYNC_TIMENS_OFFSETS, NULL, err) < 0)
 			return -1;

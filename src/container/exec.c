@@ -2,6 +2,7 @@
  * children only, clones one child that joins every other namespace the init has (through the init's pidfd,
  * all at once, user namespace first) and then becomes the process: rlimits, cwd, seccomp, credentials,
  * capabilities, execve — the same steps, from the same code, as the container's own init. */
+#include "cgroup/cgroup.h"
 #include "container/container.h"
 #include "kernel/namespaces.h"
 #include "kernel/process.h"
@@ -50,7 +51,8 @@ static bool setgroups_allowed(void)
 
 /* In the child: fail closed, reporting over the error pipe. */
 __attribute__((noreturn)) static void exec_child(const pk_exec_opts_t *o, int pidfd, int ns_flags,
-						 const pk_seccomp_prog_t *seccomp, int console_fd, int errpipe)
+						 const pk_seccomp_prog_t *seccomp, const pk_cgroup_t *cg, int console_fd,
+						 int errpipe)
 {
 	pk_err_t err = {0};
 	char exe[PATH_MAX];
@@ -58,6 +60,9 @@ __attribute__((noreturn)) static void exec_child(const pk_exec_opts_t *o, int pi
 		pk_fail_errno(&err, errno, "prctl(PR_SET_DUMPABLE)");
 		goto fail;
 	}
+	/* Into the container's cgroup first, while we still see the host's cgroup file systems. */
+	if (cg && pk_cgroup_enter(cg, getpid(), false, &err) < 0)
+		goto fail;
 	/* The pid namespace was joined by the runtime for us; the rest now, in one call. */
 	if (setns(pidfd, ns_flags & ~CLONE_NEWPID) < 0) {
 		pk_fail_errno(&err, errno, "exec: join the container's namespaces");
@@ -111,6 +116,8 @@ int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, int *tty_master, 
 	pk_status_t status = pk_state_status(statedir, &st);
 	_cleanup_close_ int pidfd = pk_state_pidfd(&st);
 	pid_t init = st.pid;
+	pk_cgroup_t cg;
+	bool has_cgroup = st.cgroup_path && pk_cgroup_init(&cg, st.cgroup_path, o->id, false, err) == 0;
 	pk_state_free(&st);
 	if (status != PK_STATUS_RUNNING && status != PK_STATUS_CREATED)
 		return pk_fail(err, "cannot exec in a container that is %s", pk_status_name(status));
@@ -150,7 +157,7 @@ int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, int *tty_master, 
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(errp[0]);
-		exec_child(o, pidfd, ns_flags, &seccomp, console_fd, errp[1]);
+		exec_child(o, pidfd, ns_flags, &seccomp, has_cgroup ? &cg : NULL, console_fd, errp[1]);
 	}
 	int fork_errno = errno;
 	close(errp[1]);

@@ -84,9 +84,9 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 	 * still opens our /proc files for the user and time set-up.) */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return pk_fail_errno(err, errno, "prctl(PR_SET_DUMPABLE)");
+	if (pk_sync_expect(c->sync_fd, PK_SYNC_GO, NULL, err) < 0)
+		return -1;
 	if (c->new_userns) {
-		if (pk_sync_expect(c->sync_fd, PK_SYNC_USERMAP_DONE, NULL, err) < 0)
-			return -1;
 		/* Become the namespace's root; without this we would act as the unmapped overflow id. */
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 			return pk_fail_errno(err, errno, "become root in the new user namespace");

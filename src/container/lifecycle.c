@@ -1,5 +1,6 @@
 /* start, kill, delete and state of an existing container. None of these re-executes the binary or enters
  * the container: they act on the init through a verified pidfd. */
+#include "cgroup/cgroup.h"
 #include "container/container.h"
 #include "kernel/hooks.h"
 #include "util/cleanup.h"
@@ -78,7 +79,55 @@ int pk_container_start(const char *root, const char *id, pk_err_t *err)
 	return 0;
 }
 
-/* Processes in the container's pid namespace, as seen from ours (for kill --all without cgroups). */
+static int open_cgroup(const pk_state_t *st, pk_cgroup_t *cg, pk_err_t *err)
+{
+	if (!st->cgroup_path)
+		return pk_fail(err, "container \"%s\" has no cgroup", st->id);
+	return pk_cgroup_init(cg, st->cgroup_path, st->id, false, err);
+}
+
+int pk_container_pids(const char *root, const char *id, pid_t **pids, size_t *n, pk_err_t *err)
+{
+	_cleanup_opened_ opened_t c;
+	if (open_container(root, id, false, &c, err) < 0)
+		return -1;
+	pk_cgroup_t cg;
+	if (open_cgroup(&c.st, &cg, err) < 0)
+		return -1;
+	return pk_cgroup_pids(&cg, pids, n, err);
+}
+
+int pk_container_pause(const char *root, const char *id, bool pause, pk_err_t *err)
+{
+	_cleanup_opened_ opened_t c;
+	if (open_container(root, id, true, &c, err) < 0)
+		return -1;
+	pk_status_t s = pk_state_status(c.dirfd, &c.st);
+	if (s != (pause ? PK_STATUS_RUNNING : PK_STATUS_PAUSED) && !(pause && s == PK_STATUS_CREATED))
+		return pk_fail(err, "cannot %s container \"%s\": it is %s", pause ? "pause" : "resume", id,
+			       pk_status_name(s));
+	pk_cgroup_t cg;
+	if (open_cgroup(&c.st, &cg, err) < 0)
+		return -1;
+	return pk_cgroup_freeze(&cg, pause, err);
+}
+
+int pk_container_update(const char *root, const char *id, const pk_resources_t *r, pk_err_t *err)
+{
+	_cleanup_opened_ opened_t c;
+	if (open_container(root, id, true, &c, err) < 0)
+		return -1;
+	pk_status_t s = pk_state_status(c.dirfd, &c.st);
+	if (s == PK_STATUS_STOPPED)
+		return pk_fail(err, "cannot update container \"%s\": it is stopped", id);
+	pk_cgroup_t cg;
+	if (open_cgroup(&c.st, &cg, err) < 0)
+		return -1;
+	return pk_cgroup_apply(&cg, r, err);
+}
+
+/* Processes in the container's pid namespace, as seen from ours (kill --all of a container without a
+ * cgroup). */
 static int signal_all(const pk_state_t *st, int sig, pk_err_t *err)
 {
 	char path[64];
@@ -115,10 +164,24 @@ int pk_container_kill(const char *root, const char *id, int sig, bool all, pk_er
 	_cleanup_close_ int pidfd = pk_state_pidfd(&c.st);
 	if (pidfd < 0)
 		return pk_fail(err, "container \"%s\" is not running", id);
-	if (all && signal_all(&c.st, sig, err) < 0)
-		return -1;
+	if (all) {
+		pk_cgroup_t cg;
+		pid_t *pids = NULL;
+		size_t n = 0;
+		if (open_cgroup(&c.st, &cg, err) == 0 && pk_cgroup_pids(&cg, &pids, &n, err) == 0) {
+			for (size_t i = 0; i < n; i++)
+				kill(pids[i], sig);
+			free(pids);
+		} else if (signal_all(&c.st, sig, err) < 0) {
+			return -1;
+		}
+	}
 	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
 		return pk_fail_errno(err, errno, "kill %s", id);
+	pk_cgroup_t cg;
+	if (sig == SIGKILL && c.st.cgroup_path && pk_cgroup_init(&cg, c.st.cgroup_path, id, false, err) == 0 &&
+	    pk_cgroup_is_frozen(&cg))
+		return pk_cgroup_freeze(&cg, false, err); /* a frozen task dies only once thawed */
 	return 0;
 }
 
@@ -141,14 +204,22 @@ int pk_container_delete(const char *root, const char *id, bool force, pk_err_t *
 	if ((s == PK_STATUS_RUNNING || s == PK_STATUS_PAUSED) && !force)
 		return pk_fail(err, "cannot delete container \"%s\" that is %s: stop it first or use --force", id,
 			       pk_status_name(s));
+	pk_cgroup_t cg;
+	bool has_cgroup = c.st.cgroup_path && pk_cgroup_init(&cg, c.st.cgroup_path, id, false, err) == 0;
 	if (s != PK_STATUS_STOPPED) {
 		/* A created container is ours to end: its program never ran. */
 		_cleanup_close_ int pidfd = pk_state_pidfd(&c.st);
 		if (pidfd >= 0) {
 			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+			if (has_cgroup && pk_cgroup_is_frozen(&cg))
+				pk_cgroup_freeze(&cg, false, err); /* a frozen init cannot die */
 			wait_gone(pidfd);
 		}
 	}
+	/* Whatever the init left behind (without a pid namespace, its children outlive it) goes with the
+	 * cgroup. */
+	if (has_cgroup && pk_cgroup_destroy(&cg, err) < 0)
+		return -1;
 	pk_container_hooks_warn(&c.st, PK_HOOK_POSTSTOP, PK_STATUS_STOPPED);
 	return pk_state_remove(root, id, err);
 }

@@ -1,4 +1,5 @@
 #include "container/state.h"
+#include "cgroup/cgroup.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include <errno.h>
@@ -83,6 +84,7 @@ int pk_state_load(int dirfd, pk_state_t *st, pk_err_t *err)
 	st->rootfs = dup_str(o, "rootfs");
 	st->created = dup_str(o, "created");
 	st->owner = dup_str(o, "owner");
+	st->cgroup_path = dup_str(o, "cgroup_path");
 	st->creating = json_is_true(json_object_get(o, "creating"));
 	st->pid = (pid_t)json_integer_value(json_object_get(o, "pid"));
 	st->pid_start = (unsigned long long)json_integer_value(json_object_get(o, "pid_start"));
@@ -101,6 +103,8 @@ int pk_state_save(int dirfd, const pk_state_t *st, pk_err_t *err)
 		return pk_fail(err, "encode container state");
 	if (st->annotations)
 		json_object_set(o, "annotations", st->annotations);
+	if (st->cgroup_path)
+		json_object_set_new(o, "cgroup_path", json_string(st->cgroup_path));
 	_cleanup_free_ char *text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (!text)
@@ -117,6 +121,7 @@ void pk_state_free(pk_state_t *st)
 	free(st->rootfs);
 	free(st->created);
 	free(st->owner);
+	free(st->cgroup_path);
 	json_decref(st->annotations);
 	memset(st, 0, sizeof *st);
 }
@@ -174,6 +179,12 @@ pk_status_t pk_state_status(int dirfd, const pk_state_t *st)
 		return PK_STATUS_CREATING;
 	if (faccessat(dirfd, PK_STATE_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return PK_STATUS_CREATED;
+	if (st->cgroup_path) {
+		pk_cgroup_t cg;
+		pk_err_t ignored;
+		if (pk_cgroup_init(&cg, st->cgroup_path, st->id, false, &ignored) == 0 && pk_cgroup_is_frozen(&cg))
+			return PK_STATUS_PAUSED;
+	}
 	return PK_STATUS_RUNNING;
 }
 

@@ -23,6 +23,7 @@ typedef struct pk_state {
 	pid_t pid;                   /* init, as the runtime's pid namespace sees it; 0 before it exists */
 	unsigned long long pid_start; /* its start time (field 22 of /proc/<pid>/stat) */
 	json_t *annotations;         /* may be NULL */
+	char *cgroup_path;           /* the container's cgroup, from each hierarchy's root */
 } pk_state_t;
 
 #define PK_STATE_FIFO "exec.fifo"

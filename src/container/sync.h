@@ -3,8 +3,9 @@
  *
  *   parent                                   child
  *   clone3 ----------------------------------> (new namespaces)
+ *   put it in its cgroup (unless clone3 did)
  *   [new userns] write uid_map/gid_map
- *   SYNC_USERMAP_DONE ----------------------->
+ *   SYNC_GO -------------------------------->
  *                                            [new time ns with offsets] unshare(CLONE_NEWTIME)
  *             <------------------------------ SYNC_TIMENS_OFFSETS
  *   write /proc/<pid>/timens_offsets
@@ -28,7 +29,7 @@
 #define PK_SYNC_VERSION 1
 
 enum pk_sync_type {
-	PK_SYNC_USERMAP_DONE = 1,
+	PK_SYNC_GO = 1,
 	PK_SYNC_RUN_HOOKS,
 	PK_SYNC_HOOKS_DONE,
 	PK_SYNC_READY,

@@ -911,7 +911,9 @@ int pk_spec_parse(pk_spec_t *spec, const char *json_text, size_t len, pk_err_t *
 		return fail(&c, "expected a JSON object");
 	spec->raw = json_incref(root);
 	if (PARSE_FIELDS(&c, root, top_fields, spec) < 0 ||
-	    pk_seccomp_parse(json_object_get(json_object_get(root, "linux"), "seccomp"), &spec->seccomp, err) < 0) {
+	    pk_seccomp_parse(json_object_get(json_object_get(root, "linux"), "seccomp"), &spec->seccomp, err) < 0 ||
+	    pk_resources_parse(json_object_get(json_object_get(root, "linux"), "resources"), "linux.resources",
+			       &spec->resources, err) < 0) {
 		pk_spec_free(spec);
 		return one_line(err);
 	}
@@ -1020,6 +1022,7 @@ void pk_spec_free(pk_spec_t *spec)
 	free(spec->cgroups_path);
 	free(spec->mount_label);
 	pk_seccomp_free(&spec->seccomp);
+	pk_resources_free(&spec->resources);
 	json_decref(spec->annotations);
 	json_decref(spec->raw);
 	memset(spec, 0, sizeof *spec);

@@ -120,6 +120,37 @@ typedef struct pk_seccomp {
 	size_t n_rules;
 } pk_seccomp_t;
 
+/* linux.resources (config-linux.md "Control groups"): the values as the config gives them; the cgroup
+ * backends (cgroup/v1.c, cgroup/v2.c) translate them. `set` tells a given 0 from an absent field. */
+typedef struct pk_opt_i64 {
+	bool set;
+	int64_t v;
+} pk_opt_i64_t;
+
+typedef struct pk_device_rule {
+	bool allow;
+	char type;            /* 'a', 'c', 'b' */
+	int64_t major, minor; /* -1 = any */
+	char access[4];       /* some of "rwm" */
+} pk_device_rule_t;
+
+typedef struct pk_resources {
+	bool present;
+	struct {
+		pk_opt_i64_t limit, reservation, swap, kernel, kernel_tcp, swappiness;
+		bool disable_oom_killer, use_hierarchy;
+		bool has_disable_oom_killer, has_use_hierarchy;
+	} memory;
+	struct {
+		pk_opt_i64_t shares, quota, burst, period, realtime_runtime, realtime_period, idle;
+		char *cpus, *mems;
+	} cpu;
+	pk_opt_i64_t pids_limit;
+	pk_device_rule_t *devices;
+	size_t n_devices;
+	json_t *unified; /* object of file name -> value, may be NULL */
+} pk_resources_t;
+
 typedef struct pk_process {
 	bool terminal;
 	uint32_t uid, gid;
@@ -164,6 +195,7 @@ typedef struct pk_spec {
 	char *cgroups_path;
 	char *mount_label;
 	pk_seccomp_t seccomp;
+	pk_resources_t resources;
 	json_t *annotations; /* object, may be NULL */
 	json_t *raw;         /* the whole config as parsed */
 } pk_spec_t;
@@ -173,6 +205,11 @@ typedef struct pk_spec {
 int pk_spec_parse(pk_spec_t *spec, const char *json_text, size_t len, pk_err_t *err);
 int pk_spec_load(pk_spec_t *spec, const char *path, pk_err_t *err);
 void pk_spec_free(pk_spec_t *spec);
+
+/* linux.resources of a config (called by pk_spec_parse; also by `update` for its --resources file, whose
+ * errors then name `where`). */
+int pk_resources_parse(json_t *resources, const char *where, pk_resources_t *out, pk_err_t *err);
+void pk_resources_free(pk_resources_t *r);
 
 /* linux.seccomp of a config (called by pk_spec_parse). */
 int pk_seccomp_parse(json_t *seccomp, pk_seccomp_t *out, pk_err_t *err);

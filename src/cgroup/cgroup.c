@@ -1,0 +1,390 @@
+#include "cgroup/cgroup.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+#define OWNED_PARENT "/pocket"
+
+/* From mountinfo super options ("rw,memory"), the controllers ("memory"; "name=systemd" is not one). */
+static void controllers_of(const char *super, char *out, size_t size)
+{
+	out[0] = '\0';
+	char buf[1024];
+	snprintf(buf, sizeof buf, "%.1000s", super);
+	char *save, *tok;
+	static const char *const known[] = {"cpu",    "cpuacct", "cpuset",  "memory", "devices",    "freezer",
+					    "blkio",  "pids",    "hugetlb", "net_cls", "net_prio",   "perf_event",
+					    "rdma",   "misc"};
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		for (size_t i = 0; i < PK_ARRAY_SIZE(known); i++)
+			if (!strcmp(tok, known[i])) {
+				size_t l = strlen(out);
+				snprintf(out + l, size - l, "%s%s", l ? "," : "", tok);
+			}
+}
+
+static int find_hierarchies(pk_cgroup_t *cg, pk_err_t *err)
+{
+	struct statfs sf;
+	if (statfs(CGROUP_ROOT, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) {
+		cg->unified = true;
+		pk_cg_hier_t *h = &cg->hier[cg->n_hier++];
+		snprintf(h->mount, sizeof h->mount, CGROUP_ROOT);
+		h->v2 = true;
+		_cleanup_free_ char *ctl = NULL;
+		pk_err_t ignored;
+		if (pk_read_file(CGROUP_ROOT "/cgroup.controllers", &ctl, NULL, &ignored) == 0) {
+			ctl[strcspn(ctl, "\n")] = '\0';
+			for (char *p = ctl; *p; p++)
+				if (*p == ' ')
+					*p = ',';
+			snprintf(h->controllers, sizeof h->controllers, "%s", ctl);
+		}
+		return 0;
+	}
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return pk_fail_errno(err, errno, "cgroups: read /proc/self/mountinfo");
+	char line[4096];
+	while (fgets(line, sizeof line, f) && cg->n_hier < PK_CGROUP_MAX_HIER) {
+		char mp[PATH_MAX], fstype[64], super[1024];
+		char *dash = strstr(line, " - ");
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
+		    sscanf(dash + 3, "%63s %*s %1023s", fstype, super) != 2)
+			continue;
+		bool v2 = !strcmp(fstype, "cgroup2");
+		if ((!v2 && strcmp(fstype, "cgroup")) || strncmp(mp, CGROUP_ROOT "/", sizeof CGROUP_ROOT))
+			continue;
+		pk_cg_hier_t *h = &cg->hier[cg->n_hier++];
+		snprintf(h->mount, sizeof h->mount, "%s", mp);
+		h->v2 = v2;
+		if (!v2)
+			controllers_of(super, h->controllers, sizeof h->controllers);
+	}
+	if (cg->n_hier == 0)
+		return pk_fail(err, "cgroups: no cgroup hierarchy is mounted under " CGROUP_ROOT);
+	return 0;
+}
+
+int pk_cgroup_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, bool systemd, pk_err_t *err)
+{
+	memset(cg, 0, sizeof *cg);
+	if (systemd) {
+		if (access("/run/systemd/system", F_OK) < 0)
+			return pk_fail(err, "--systemd-cgroup: systemd is not running as PID 1 here (no /run/systemd/system); "
+				       "use the cgroupfs manager");
+		return pk_fail(err, "--systemd-cgroup: the systemd cgroup driver is not supported yet");
+	}
+	if (!cgroups_path || !*cgroups_path) {
+		snprintf(cg->path, sizeof cg->path, OWNED_PARENT "/%s", id);
+		cg->owned_parent = true;
+	} else if (cgroups_path[0] == '/') {
+		snprintf(cg->path, sizeof cg->path, "%s", cgroups_path);
+		cg->owned_parent = !strncmp(cg->path, OWNED_PARENT "/", sizeof OWNED_PARENT);
+	} else {
+		snprintf(cg->path, sizeof cg->path, OWNED_PARENT "/%s", cgroups_path);
+		cg->owned_parent = true;
+	}
+	if (strstr(cg->path, "/../") || strstr(cg->path, "/./") || !strcmp(cg->path + strlen(cg->path) - 3, "/.."))
+		return pk_fail(err, "linux.cgroupsPath: \"%s\" must not contain . or .. components", cgroups_path);
+	return find_hierarchies(cg, err);
+}
+
+const pk_cg_hier_t *pk_cgroup_find(const pk_cgroup_t *cg, const char *controller)
+{
+	for (size_t i = 0; i < cg->n_hier; i++) {
+		const pk_cg_hier_t *h = &cg->hier[i];
+		if (cg->unified)
+			return h; /* one hierarchy: the caller checks cgroup.controllers through the files */
+		char list[300];
+		snprintf(list, sizeof list, ",%s,", h->controllers);
+		char want[64];
+		snprintf(want, sizeof want, ",%s,", controller);
+		if (!h->v2 && strstr(list, want))
+			return h;
+	}
+	return NULL;
+}
+
+int pk_cgroup_write(const pk_cg_hier_t *h, const char *path, const char *file, const char *value, pk_err_t *err)
+{
+	char p[PATH_MAX * 2];
+	snprintf(p, sizeof p, "%s%s/%s", h->mount, path, file);
+	_cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pk_fail_errno(err, errno, "cgroup %s", p);
+	ssize_t n = write(fd, value, strlen(value));
+	if (n != (ssize_t)strlen(value))
+		return pk_fail_errno(err, n < 0 ? errno : EIO, "cgroup %s = %s", p, value);
+	return 0;
+}
+
+/* v1 cpuset: a new cgroup has no cpus or mems, and takes no task until it gets its parent's. */
+static void cpuset_inherit(const char *dir)
+{
+	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+	for (size_t i = 0; i < PK_ARRAY_SIZE(files); i++) {
+		char mine[PATH_MAX * 3], parent[PATH_MAX * 3];
+		snprintf(mine, sizeof mine, "%s/%s", dir, files[i]);
+		snprintf(parent, sizeof parent, "%s/../%s", dir, files[i]);
+		_cleanup_free_ char *cur = NULL, *up = NULL;
+		pk_err_t ignored;
+		if (pk_read_file(mine, &cur, NULL, &ignored) < 0 || (cur[0] != '\n' && cur[0]))
+			continue;
+		if (pk_read_file(parent, &up, NULL, &ignored) == 0)
+			pk_write_file(mine, up, &ignored);
+	}
+}
+
+/* v2: controllers must be enabled in every ancestor's subtree_control to be usable below it. */
+static void v2_enable_controllers(const char *dir)
+{
+	char ctl_path[PATH_MAX * 3], sub_path[PATH_MAX * 3];
+	snprintf(ctl_path, sizeof ctl_path, "%s/cgroup.controllers", dir);
+	snprintf(sub_path, sizeof sub_path, "%s/cgroup.subtree_control", dir);
+	_cleanup_free_ char *ctl = NULL;
+	pk_err_t ignored;
+	if (pk_read_file(ctl_path, &ctl, NULL, &ignored) < 0)
+		return;
+	char *save, *tok;
+	for (tok = strtok_r(ctl, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
+		char plus[64];
+		snprintf(plus, sizeof plus, "+%s", tok);
+		pk_write_file(sub_path, plus, &ignored); /* a controller busy elsewhere stays off: not fatal */
+	}
+}
+
+static int mkdir_levels(const pk_cgroup_t *cg, const pk_cg_hier_t *h, pk_err_t *err)
+{
+	char dir[PATH_MAX * 2];
+	size_t base = (size_t)snprintf(dir, sizeof dir, "%s", h->mount);
+	snprintf(dir + base, sizeof dir - base, "%s", cg->path);
+	for (char *p = dir + base + 1;; p++) {
+		if (*p != '/' && *p)
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (h->v2) {
+			/* enable in the parent, then create the child */
+			char parent[PATH_MAX * 2];
+			snprintf(parent, sizeof parent, "%s", dir);
+			*strrchr(parent, '/') = '\0';
+			v2_enable_controllers(parent);
+		}
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return pk_fail_errno(err, errno, "cgroup %s", dir);
+		if (strstr(h->controllers, "cpuset"))
+			cpuset_inherit(dir);
+		*p = c;
+		if (!c)
+			break;
+	}
+	return 0;
+}
+
+int pk_cgroup_create(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
+{
+	for (size_t i = 0; i < cg->n_hier; i++)
+		if (mkdir_levels(cg, &cg->hier[i], err) < 0)
+			goto fail;
+	if (pk_cgroup_apply(cg, r, err) < 0)
+		goto fail;
+	return 0;
+fail:;
+	pk_err_t ignored;
+	pk_cgroup_destroy(cg, &ignored);
+	return -1;
+}
+
+int pk_cgroup_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
+{
+	if (!r->present)
+		return 0;
+	return cg->unified ? pk_cgroup_v2_apply(cg, r, err) : pk_cgroup_v1_apply(cg, r, err);
+}
+
+int pk_cgroup_v2_fd(const pk_cgroup_t *cg)
+{
+	for (size_t i = 0; i < cg->n_hier; i++)
+		if (cg->hier[i].v2) {
+			char p[PATH_MAX * 2];
+			snprintf(p, sizeof p, "%s%s", cg->hier[i].mount, cg->path);
+			return open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		}
+	return -1;
+}
+
+int pk_cgroup_enter(const pk_cgroup_t *cg, pid_t pid, bool skip_v2, pk_err_t *err)
+{
+	char v[32];
+	snprintf(v, sizeof v, "%d", (int)pid);
+	for (size_t i = 0; i < cg->n_hier; i++) {
+		if (skip_v2 && cg->hier[i].v2)
+			continue;
+		if (pk_cgroup_write(&cg->hier[i], cg->path, "cgroup.procs", v, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int read_pids(const char *dir, pid_t **pids, size_t *n, pk_err_t *err)
+{
+	char p[PATH_MAX * 2];
+	snprintf(p, sizeof p, "%s/cgroup.procs", dir);
+	_cleanup_free_ char *text = NULL;
+	if (pk_read_file(p, &text, NULL, err) < 0)
+		return -1;
+	size_t cap = 16;
+	*n = 0;
+	*pids = malloc(cap * sizeof **pids);
+	for (char *s = text; *pids && *s;) {
+		char *end;
+		long v = strtol(s, &end, 10);
+		if (end == s)
+			break;
+		if (*n == cap) {
+			pid_t *np = realloc(*pids, (cap *= 2) * sizeof *np);
+			if (!np)
+				break;
+			*pids = np;
+		}
+		(*pids)[(*n)++] = (pid_t)v;
+		s = end + (*end == '\n');
+	}
+	if (!*pids)
+		return pk_fail_errno(err, ENOMEM, "cgroup.procs");
+	return 0;
+}
+
+/* The hierarchy that holds every process of the container: the v2 one where there is one, else pids (or
+ * whichever v1 comes first). */
+static const pk_cg_hier_t *tracking(const pk_cgroup_t *cg)
+{
+	for (size_t i = 0; i < cg->n_hier; i++)
+		if (cg->hier[i].v2)
+			return &cg->hier[i];
+	const pk_cg_hier_t *h = pk_cgroup_find(cg, "pids");
+	return h ? h : &cg->hier[0];
+}
+
+int pk_cgroup_pids(const pk_cgroup_t *cg, pid_t **pids, size_t *n, pk_err_t *err)
+{
+	const pk_cg_hier_t *h = tracking(cg);
+	char dir[PATH_MAX * 2];
+	snprintf(dir, sizeof dir, "%s%s", h->mount, cg->path);
+	return read_pids(dir, pids, n, err);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static void kill_all_in(const char *dir)
+{
+	char killf[PATH_MAX * 2];
+	snprintf(killf, sizeof killf, "%s/cgroup.kill", dir);
+	pk_err_t ignored;
+	if (access(killf, F_OK) == 0 && pk_write_file(killf, "1", &ignored) == 0)
+		return;
+	pid_t *pids = NULL;
+	size_t n = 0;
+	if (read_pids(dir, &pids, &n, &ignored) == 0)
+		for (size_t i = 0; i < n; i++)
+			kill(pids[i], SIGKILL);
+	free(pids);
+}
+
+/* rmdir, retried while the kernel still counts exiting tasks (EBUSY). */
+static int remove_dir(const char *dir, pk_err_t *err)
+{
+	for (long wait = 1;; wait *= 2) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY || wait > 512)
+			return pk_fail_errno(err, errno, "remove cgroup %s", dir);
+		kill_all_in(dir);
+		sleep_ms(wait);
+	}
+}
+
+int pk_cgroup_destroy(const pk_cgroup_t *cg, pk_err_t *err)
+{
+	int rc = 0;
+	/* A frozen cgroup keeps its killed tasks from exiting: thaw it first. */
+	pk_err_t ignored;
+	pk_cgroup_freeze(cg, false, &ignored);
+	for (size_t i = 0; i < cg->n_hier; i++) {
+		char dir[PATH_MAX * 2];
+		snprintf(dir, sizeof dir, "%s%s", cg->hier[i].mount, cg->path);
+		if (access(dir, F_OK) < 0)
+			continue;
+		kill_all_in(dir);
+		if (remove_dir(dir, err) < 0)
+			rc = -1;
+		if (cg->owned_parent) {
+			/* The levels we made under /pocket, and /pocket itself, go when they empty; another
+			 * container's keep them (rmdir fails with EBUSY or ENOTEMPTY, and that is fine). */
+			char *slash;
+			while ((slash = strrchr(dir, '/')) && slash > dir + strlen(cg->hier[i].mount) &&
+			       strcmp(slash, "/pocket")) {
+				*slash = '\0';
+				if (rmdir(dir) < 0)
+					break;
+			}
+		}
+	}
+	return rc;
+}
+
+static const pk_cg_hier_t *freezer(const pk_cgroup_t *cg)
+{
+	return cg->unified ? &cg->hier[0] : pk_cgroup_find(cg, "freezer");
+}
+
+bool pk_cgroup_is_frozen(const pk_cgroup_t *cg)
+{
+	const pk_cg_hier_t *h = freezer(cg);
+	if (!h)
+		return false;
+	char p[PATH_MAX * 3];
+	snprintf(p, sizeof p, "%s%s/%s", h->mount, cg->path, h->v2 ? "cgroup.events" : "freezer.state");
+	_cleanup_free_ char *text = NULL;
+	pk_err_t ignored;
+	if (pk_read_file(p, &text, NULL, &ignored) < 0)
+		return false;
+	return h->v2 ? strstr(text, "frozen 1") != NULL : !strncmp(text, "FROZEN", 6);
+}
+
+int pk_cgroup_freeze(const pk_cgroup_t *cg, bool frozen, pk_err_t *err)
+{
+	const pk_cg_hier_t *h = freezer(cg);
+	if (!h)
+		return pk_fail(err, "cgroups: no freezer on this host (neither cgroup v2 nor the v1 freezer hierarchy)");
+	char dir[PATH_MAX * 2];
+	snprintf(dir, sizeof dir, "%s%s", h->mount, cg->path);
+	if (access(dir, F_OK) < 0)
+		return pk_fail_errno(err, errno, "cgroup %s", dir);
+	if (pk_cgroup_write(h, cg->path, h->v2 ? "cgroup.freeze" : "freezer.state",
+			    h->v2 ? (frozen ? "1" : "0") : (frozen ? "FROZEN" : "THAWED"), err) < 0)
+		return -1;
+	/* Freezing completes asynchronously: wait until the kernel says it is done. */
+	for (long wait = 1; wait <= 1024; wait *= 2) {
+		if (pk_cgroup_is_frozen(cg) == frozen)
+			return 0;
+		sleep_ms(wait);
+	}
+	return pk_fail(err, "cgroup %s: the freezer did not settle", dir);
+}

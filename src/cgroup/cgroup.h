@@ -1,0 +1,48 @@
+/* The container's cgroup, behind one interface for the three kinds of host users have:
+ *   pure cgroup v2 (/sys/fs/cgroup is cgroup2),
+ *   cgroup v1 (one hierarchy per controller under /sys/fs/cgroup),
+ *   the v1/v2 hybrid (v1 controllers, plus a cgroup2 mount at /sys/fs/cgroup/unified).
+ * On v1 and hybrid hosts every v1 hierarchy gets the container's cgroup (the limits go to the controllers'
+ * hierarchies), and so does the unified mount, which tracks membership. A relative or absent
+ * linux.cgroupsPath is put under /pocket, never under the caller's own cgroup. */
+#pragma once
+#include "spec/spec.h"
+#include <limits.h>
+
+#define PK_CGROUP_MAX_HIER 16
+
+typedef struct pk_cg_hier {
+	char mount[PATH_MAX];  /* where the hierarchy is mounted */
+	char controllers[256]; /* comma-separated; "" for a v1 named hierarchy or a bare cgroup2 */
+	bool v2;
+} pk_cg_hier_t;
+
+typedef struct pk_cgroup {
+	bool unified;               /* pure v2 host */
+	pk_cg_hier_t hier[PK_CGROUP_MAX_HIER];
+	size_t n_hier;
+	char path[PATH_MAX];        /* the container's cgroup, from each hierarchy's root ("/pocket/c1") */
+	bool owned_parent;          /* path is under /pocket: remove /pocket too when it empties */
+} pk_cgroup_t;
+
+/* Find the host's hierarchies and the container's path (from cgroupsPath, or the default for id). */
+int pk_cgroup_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, bool systemd, pk_err_t *err);
+/* Make the cgroup in every hierarchy and apply the limits; on failure nothing is left. */
+int pk_cgroup_create(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
+/* An fd of the v2 cgroup for clone3(CLONE_INTO_CGROUP), or -1 where there is none. */
+int pk_cgroup_v2_fd(const pk_cgroup_t *cg);
+/* Put pid in the cgroup of every hierarchy (skip_v2: clone3 already put it there). */
+int pk_cgroup_enter(const pk_cgroup_t *cg, pid_t pid, bool skip_v2, pk_err_t *err);
+int pk_cgroup_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
+/* Kill what is left and remove the cgroup from every hierarchy (retrying EBUSY). */
+int pk_cgroup_destroy(const pk_cgroup_t *cg, pk_err_t *err);
+/* The pids in the cgroup (caller frees). */
+int pk_cgroup_pids(const pk_cgroup_t *cg, pid_t **pids, size_t *n, pk_err_t *err);
+int pk_cgroup_freeze(const pk_cgroup_t *cg, bool frozen, pk_err_t *err);
+bool pk_cgroup_is_frozen(const pk_cgroup_t *cg);
+
+/* Shared by the backends (cgroup/v1.c, cgroup/v2.c). */
+const pk_cg_hier_t *pk_cgroup_find(const pk_cgroup_t *cg, const char *controller);
+int pk_cgroup_write(const pk_cg_hier_t *h, const char *path, const char *file, const char *value, pk_err_t *err);
+int pk_cgroup_v1_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
+int pk_cgroup_v2_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
