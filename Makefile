@@ -38,7 +38,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpocket.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The default bundle: busybox from Debian's busybox-static, generated, never committed.
-$(BUILD)/bundle/config.json: $(BUILD)/pocket tools/mkbundle.sh
+# Order-only on the binary: rebuilding pocket must not pull the bundle from under running tests.
+$(BUILD)/bundle/config.json: tools/mkbundle.sh | $(BUILD)/pocket
 	rm -rf $(BUILD)/bundle
 	tools/mkbundle.sh $(BUILD)/pocket $(BUILD)/bundle
 
@@ -103,3 +104,19 @@ bench:
 	$(MAKE) deps-bench
 	$(MAKE) all bundle $(BUILD)/bench/floor
 	bench/run.sh $(BUILD)/pocket $(BUILD)/bundle $(BUILD)/bench/floor $(BUILD)/bench
+
+# Integration tests on a pure cgroup v2 host: a qemu guest booting Debian's 6.1 kernel on the host's own files
+# (tests/vm/README.md). Never part of the host's own `make check` run of the same files.
+DEB_VM     := linux-image-amd64 qemu-system-x86 busybox-static
+VM_TESTS   := tests/integration/test_lifecycle.sh
+
+.PHONY: vm-deps check-v2
+
+# --no-install-recommends: the guest needs neither the kernel's firmware and apparmor nor qemu's GUI bits.
+vm-deps:
+	@dpkg -s $(DEB_VM) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_VM); }
+
+check-v2:
+	$(MAKE) vm-deps
+	$(MAKE) all bundle $(HELPERS)
+	tests/vm/run-in-guest.sh tests/integration/run.sh $(BUILD)/pocket $(BUILD)/bundle $(BUILD)/probe $(VM_TESTS)

@@ -209,6 +209,37 @@ static int parse(ctx_t *c, json_t *j, pk_resources_t *r)
 	return 0;
 }
 
+/* The devices every container may use whatever its rules (runc's and crun's defaults), then the config's
+ * own linux.devices: appended after the config's rules, so a deny-all first rule leaves them usable. */
+static const pk_device_rule_t default_allowed[] = {
+	{true, 'c', -1, -1, "m"}, {true, 'b', -1, -1, "m"},   /* mknod of anything; using it is another rule */
+	{true, 'c', 1, 3, "rwm"}, {true, 'c', 1, 5, "rwm"},   /* null, zero */
+	{true, 'c', 1, 7, "rwm"}, {true, 'c', 1, 8, "rwm"},   /* full, random */
+	{true, 'c', 1, 9, "rwm"}, {true, 'c', 5, 0, "rwm"},   /* urandom, tty */
+	{true, 'c', 5, 1, "rwm"}, {true, 'c', 5, 2, "rwm"},   /* console, ptmx */
+	{true, 'c', 136, -1, "rwm"}, {true, 'c', 10, 200, "rwm"}, /* pts, tun */
+};
+
+int pk_resources_add_default_devices(pk_resources_t *r, const pk_device_t *devices, size_t n_devices, pk_err_t *err)
+{
+	if (!r->n_devices)
+		return 0; /* no rules: nothing is restricted */
+	size_t n = r->n_devices + PK_ARRAY_SIZE(default_allowed) + n_devices;
+	pk_device_rule_t *all = realloc(r->devices, (n + 1) * sizeof *all);
+	if (!all)
+		return pk_fail_errno(err, ENOMEM, "linux.resources.devices");
+	r->devices = all;
+	for (size_t i = 0; i < PK_ARRAY_SIZE(default_allowed); i++)
+		all[r->n_devices++] = default_allowed[i];
+	for (size_t i = 0; i < n_devices; i++) {
+		if (devices[i].type == 'p')
+			continue;
+		all[r->n_devices++] = (pk_device_rule_t){true, devices[i].type == 'u' ? 'c' : devices[i].type,
+							 devices[i].major, devices[i].minor, "rwm"};
+	}
+	return 0;
+}
+
 int pk_resources_parse(json_t *resources, const char *where, pk_resources_t *out, pk_err_t *err)
 {
 	memset(out, 0, sizeof *out);

@@ -1,0 +1,58 @@
+#!/bin/bash
+# tests/vm/run-in-guest.sh CMD [ARG...]: run CMD, from the current directory, inside a qemu guest that boots
+# Debian's 6.1 kernel with a pure cgroup v2 hierarchy on the host's own files (see tests/vm/README.md).
+# Streams CMD's output and exits with its status; 125 when the guest itself failed, 124 on time-out.
+# Environment: POCKET_VM_KERNEL (default: the newest /boot/vmlinuz-6.1.*), POCKET_VM_TIMEOUT (s, default 900).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+[ $# -gt 0 ] || { echo "usage: $0 CMD [ARG...]" >&2; exit 2; }
+kernel=${POCKET_VM_KERNEL:-$(ls -v /boot/vmlinuz-6.1.* 2>/dev/null | tail -1)}
+[ -r "$kernel" ] || { echo "run-in-guest: no 6.1 kernel in /boot: run make vm-deps" >&2; exit 2; }
+limit=${POCKET_VM_TIMEOUT:-900}
+
+tmp=$(mktemp -d /tmp/pocket-vm.XXXXXX)
+qpid=
+cleanup() {
+	# qpid is timeout(1)'s, which passes the TERM on to qemu.
+	[ -n "$qpid" ] && kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+"$here/mkinitramfs.sh" "${kernel##*/vmlinuz-}" "$tmp/initrd" || exit 125
+# The guest reads the command from, and writes the status to, a second, writable 9p share.
+mkdir "$tmp/share"
+{ printf 'cd %q || exit 125; exec' "$PWD"; printf ' %q' "$@"; echo; } >"$tmp/share/cmd"
+
+echo "run-in-guest: booting $(basename "$kernel") under qemu (tcg), time limit ${limit}s" >&2
+start=$(date +%s)
+: >"$tmp/console" # exists before tail looks for it
+# The host's / read-only (multidevs=remap: inode numbers of other mounts must not collide); no network.
+timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg -m 2048 -smp 2 -nographic -no-reboot -nic none \
+	-kernel "$kernel" -initrd "$tmp/initrd" -append "console=ttyS0 quiet panic=-1" \
+	-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
+	-virtfs local,path="$tmp/share",mount_tag=share,security_model=none \
+	</dev/null >>"$tmp/console" 2>&1 &
+qpid=$!
+# Stream the console from the guest's BEGIN line to its EXIT line, without the serial line's \r.
+tail -n +1 -f --pid="$qpid" "$tmp/console" |
+	sed -u -n -e 's/\r$//' -e '/POCKET-VM-BEGIN$/,/^POCKET-VM-EXIT /{/POCKET-VM-/!p}'
+wait "$qpid"
+qrc=$?
+qpid=
+
+if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
+	echo "run-in-guest: TIMEOUT: the guest did not finish in ${limit}s; qemu killed. Last console lines:" >&2
+	tail -n 20 "$tmp/console" | tr -d '\r' >&2
+	exit 124
+fi
+# The status file, not the console's EXIT line: it cannot be garbled by kernel messages.
+if ! rc=$(cat "$tmp/share/rc" 2>/dev/null) || [ -z "$rc" ]; then
+	echo "run-in-guest: the guest failed before reporting a status (qemu exit $qrc). Last console lines:" >&2
+	tail -n 30 "$tmp/console" | tr -d '\r' >&2
+	exit 125
+fi
+echo "run-in-guest: guest exited $rc after $(($(date +%s) - start))s" >&2
+exit "$rc"
