@@ -31,6 +31,7 @@ static const struct {
 	{"list", pk_cmd_list, "list containers"},
 	{"spec", pk_cmd_spec, "write a default config.json"},
 	{"features", pk_cmd_features, "print the features this runtime supports as JSON"},
+	{"help", NULL, "print this help"},
 };
 
 enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_CGMGR, G_ROOTLESS, G_CRIU, G_VERSION, G_HELP,
@@ -147,6 +148,10 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
 		if (strcmp(verbs[i].name, rargv[0]))
 			continue;
+		if (!verbs[i].fn) {
+			usage(stdout);
+			return 0;
+		}
 		pk_selfexe_set_argv(argv);
 		int r = verbs[i].fn(&m.g, rest - 1, rargv + 1, &err);
 		if (r < 0) {

@@ -75,6 +75,12 @@ int pk_container_start(const char *root, const char *id, pk_err_t *err)
 	unlinkat(c.dirfd, PK_STATE_FIFO, 0);
 	if (write(fifo, "1", 1) != 1)
 		return pk_fail_errno(err, errno, "start %s", id);
+	/* poststart hooks run once the program is running: the init holds the fifo's only read end until
+	 * its execve closes it (close-on-exec), and a pipe's write end reports POLLERR, asked for or not,
+	 * once no reader is left. */
+	struct pollfd p = {.fd = fifo, .events = 0};
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
 	pk_container_hooks_warn(&c.st, PK_HOOK_POSTSTART, PK_STATUS_RUNNING);
 	return 0;
 }

@@ -39,6 +39,13 @@ int pk_rootfs_prepare(pk_rootfs_t *r, const pk_spec_t *spec, bool in_userns, boo
 			return pk_err_wrap(err, "mounts[%zu]", i);
 	if (pk_devices_create(r->rootfd, spec, in_userns, err) < 0)
 		return -1;
+	/* process.cwd is made here, while the rootfs may still be written (root.readonly comes later). */
+	if (spec->process.cwd) {
+		int cwd = pk_inroot_mkdir_p(r->rootfd, spec->process.cwd, 0755, err);
+		if (cwd < 0)
+			return pk_err_wrap(err, "process.cwd %s", spec->process.cwd);
+		close(cwd);
+	}
 	if (spec->rootfs_propagation & MS_SHARED) {
 		if (pk_mount_at_fd(NULL, r->rootfd, NULL, spec->rootfs_propagation, NULL) < 0)
 			return pk_fail_errno(err, errno, "linux.rootfsPropagation");
