@@ -28,6 +28,7 @@ static const struct {
 	{"pause", pk_cmd_pause, "freeze every process of a container"},
 	{"resume", pk_cmd_resume, "thaw a paused container"},
 	{"update", pk_cmd_update, "change the resource limits of a running container"},
+	{"events", pk_cmd_events, "print resource statistics and OOM events of a container as JSON"},
 	{"list", pk_cmd_list, "list containers"},
 	{"spec", pk_cmd_spec, "write a default config.json"},
 	{"features", pk_cmd_features, "print the features this runtime supports as JSON"},

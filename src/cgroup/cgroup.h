@@ -41,6 +41,10 @@ int pk_cgroup_pids(const pk_cgroup_t *cg, pid_t **pids, size_t *n, pk_err_t *err
 int pk_cgroup_freeze(const pk_cgroup_t *cg, bool frozen, pk_err_t *err);
 bool pk_cgroup_is_frozen(const pk_cgroup_t *cg);
 
+/* runc's stats document (`events`), and how many OOM kills the cgroup has seen. */
+json_t *pk_cgroup_stats(const pk_cgroup_t *cg);
+uint64_t pk_cgroup_oom_kills(const pk_cgroup_t *cg);
+
 /* Shared by the backends (cgroup/v1.c, cgroup/v2.c). */
 const pk_cg_hier_t *pk_cgroup_find(const pk_cgroup_t *cg, const char *controller);
 int pk_cgroup_write(const pk_cg_hier_t *h, const char *path, const char *file, const char *value, pk_err_t *err);

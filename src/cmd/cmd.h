@@ -27,6 +27,7 @@ int pk_cmd_pause(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
 int pk_cmd_resume(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
 int pk_cmd_ps(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
 int pk_cmd_update(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
+int pk_cmd_events(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
 int pk_cmd_run(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
 int pk_cmd_list(const pk_global_t *g, int argc, char **argv, pk_err_t *err);
 int pk_cmd_spec(const pk_global_t *g, int argc, char **argv, pk_err_t *err);

@@ -1,6 +1,7 @@
 /* The engine: a container's lifecycle (runtime.md "Lifecycle" and "Operations"). Front ends call these with
  * a parsed spec and flags already checked; nothing here reads argv. */
 #pragma once
+#include "cgroup/cgroup.h"
 #include "container/state.h"
 #include "spec/spec.h"
 
@@ -38,6 +39,8 @@ int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid, int *tty_master, pk_e
 int pk_container_pids(const char *root, const char *id, pid_t **pids, size_t *n, pk_err_t *err);
 /* Freeze (pause) or thaw (resume) every process of the container. */
 int pk_container_pause(const char *root, const char *id, bool pause, pk_err_t *err);
+/* The container's cgroup, for `events`. */
+int pk_container_cgroup(const char *root, const char *id, pk_cgroup_t *cg, pk_status_t *status, pk_err_t *err);
 /* Change the limits of a live container. */
 int pk_container_update(const char *root, const char *id, const pk_resources_t *r, pk_err_t *err);
 

@@ -103,6 +103,15 @@ int pk_container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
 	return pk_cgroup_pids(&cg, pids, n, err);
 }
 
+int pk_container_cgroup(const char *root, const char *id, pk_cgroup_t *cg, pk_status_t *status, pk_err_t *err)
+{
+	_cleanup_opened_ opened_t c;
+	if (open_container(root, id, false, &c, err) < 0)
+		return -1;
+	*status = pk_state_status(c.dirfd, &c.st);
+	return open_cgroup(&c.st, cg, err);
+}
+
 int pk_container_pause(const char *root, const char *id, bool pause, pk_err_t *err)
 {
 	_cleanup_opened_ opened_t c;

@@ -174,3 +174,22 @@ test_device_rules_deny_on_v1() {
 	out=$(pk run --bundle "$b" c2)
 	assert_match 'fuse-open' "$out" "the same device when the rules allow it (the control)"
 }
+
+test_events_stats_and_oom() {
+	local b out
+	b=$(bundle b '.linux.resources = {"memory": {"limit": 33554432, "swap": 33554432}, "pids": {"limit": 50}} |
+		.process.args = ["sh", "-c", "sleep 1; dd if=/dev/zero of=/dev/shm/fill bs=1M count=128; sleep 100"]')
+	pk run --detach --bundle "$b" c1 || fail "run"
+	out=$(pk events --stats c1) || fail "events --stats"
+	assert_eq stats "$(echo "$out" | jq -r .type)" "type"
+	assert_eq 33554432 "$(echo "$out" | jq -r .data.memory.usage.limit)" "memory limit in the stats"
+	assert_eq 50 "$(echo "$out" | jq -r .data.pids.limit)" "pids limit in the stats"
+	[ "$(echo "$out" | jq -r .data.pids.current)" -ge 1 ] || fail "pids.current"
+	[ "$(echo "$out" | jq -r .data.memory.usage.usage)" -gt 0 ] || fail "memory usage"
+	[ "$(echo "$out" | jq -r .data.cpu.usage.total)" -gt 0 ] || fail "cpu usage"
+	out=$(timeout 4 "$POCKET" --root "$ROOT" events --interval 1s c1)
+	assert_match '"type":"oom","id":"c1"' "$out" "an OOM event"
+	assert_match '"type":"stats"' "$out" "periodic stats"
+	pk events --interval 5x c1 2>"$T/err" && fail "a bad --interval was accepted"
+	assert_match 'interval' "$(cat "$T/err")" "error names --interval"
+}
