@@ -1,6 +1,6 @@
 /* pocket: the command line. Global flags, then a verb from the table below. */
 #include "cmd/cmd.h"
-#include "kernel/inroot.h"
+#include "util/fallback.h"
 #include "kernel/selfexe.h"
 #include "util/log.h"
 #include <stdio.h>
@@ -36,7 +36,7 @@ static const struct {
 };
 
 enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_CGMGR, G_ROOTLESS, G_CRIU, G_VERSION, G_HELP,
-       G_NO_OPENAT2 };
+       G_FALLBACK };
 
 static const pk_opt_t global_opts[] = {
 	{"root", 0, true, G_ROOT},
@@ -49,8 +49,8 @@ static const pk_opt_t global_opts[] = {
 	{"criu", 0, true, G_CRIU},
 	{"version", 'v', false, G_VERSION},
 	{"help", 'h', false, G_HELP},
-	/* Testing aid: resolve rootfs paths with the fallback walk instead of openat2. */
-	{"debug-no-openat2", 0, false, G_NO_OPENAT2},
+	/* Testing aid: force the fallbacks of the fast paths (see util/fallback.h). */
+	{"debug-fallback", 0, true, G_FALLBACK},
 };
 
 typedef struct {
@@ -95,9 +95,8 @@ static int on_global(void *ctx, int id, const char *v, pk_err_t *err)
 	case G_HELP:
 		m->help = on;
 		break;
-	case G_NO_OPENAT2:
-		pk_inroot_force_fallback(on);
-		break;
+	case G_FALLBACK:
+		return pk_fallback_set(v, err);
 	}
 	return 0;
 }

@@ -20,6 +20,12 @@ done
 echo "# integration"
 "$here/integration/run.sh" "$build/pocket" "$build/bundle" "$build/probe" | tee "$log"
 count "$log"
+# The fallbacks of the fast paths (openat2, CLONE_INTO_CGROUP), forced on this kernel, must pass the tests
+# that exercise them.
+echo "# integration, every fast path disabled (--debug-fallback=all)"
+POCKET_GLOBAL_FLAGS=--debug-fallback=all "$here/integration/run.sh" "$build/pocket" "$build/bundle" "$build/probe" \
+	"$here"/integration/test_escapes.sh "$here"/integration/test_rootfs.sh "$here"/integration/test_cgroups.sh | tee "$log"
+count "$log"
 rm -f "$log"
 echo "all: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

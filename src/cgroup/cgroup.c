@@ -195,14 +195,22 @@ static int mkdir_levels(const pk_cgroup_t *cg, const pk_cg_hier_t *h, pk_err_t *
 
 int pk_cgroup_create(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
 {
+	/* Another container's cgroup is not ours to share, nor to remove on delete (runc refuses too). */
+	pid_t *pids = NULL;
+	size_t n = 0;
+	pk_err_t ignored;
+	if (pk_cgroup_pids(cg, &pids, &n, &ignored) == 0 && n > 0) {
+		free(pids);
+		return pk_fail(err, "linux.cgroupsPath: cgroup %s is already in use (%zu processes)", cg->path, n);
+	}
+	free(pids);
 	for (size_t i = 0; i < cg->n_hier; i++)
 		if (mkdir_levels(cg, &cg->hier[i], err) < 0)
 			goto fail;
 	if (pk_cgroup_apply(cg, r, err) < 0)
 		goto fail;
 	return 0;
-fail:;
-	pk_err_t ignored;
+fail:
 	pk_cgroup_destroy(cg, &ignored);
 	return -1;
 }

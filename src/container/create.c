@@ -11,6 +11,7 @@
 #include "kernel/seccomp.h"
 #include "kernel/terminal.h"
 #include "util/cleanup.h"
+#include "util/fallback.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include <errno.h>
@@ -53,29 +54,19 @@ static pid_t spawn_init(pk_init_ctx_t *ctx, int flags, int cgroup_fd, bool *into
 		.exit_signal = SIGCHLD,
 	};
 	/* Born in its v2 cgroup: no window in which it runs elsewhere, no write to cgroup.procs. */
-	if (cgroup_fd >= 0) {
+	if (cgroup_fd >= 0 && !pk_fallback_forced(PK_FALLBACK_CLONE_INTO_CGROUP)) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)cgroup_fd;
 	}
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
-	*into_cgroup = pid >= 0 && cgroup_fd >= 0;
-	if (pid < 0 && cgroup_fd >= 0 && errno != ENOSYS) {
+	*into_cgroup = pid >= 0 && (args.flags & CLONE_INTO_CGROUP);
+	if (pid < 0 && (args.flags & CLONE_INTO_CGROUP) && errno != ENOSYS) {
 		pk_debug("clone3 into the cgroup: %s; placing the init through cgroup.procs instead", strerror(errno));
 		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
 		pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
 	}
-	if (pid < 0 && errno == ENOSYS) {
-		/* Before Linux 5.3: fork, then the child unshares what it can. */
-		pk_debug("clone3: %s; falling back to fork and unshare", strerror(errno));
-		pid = fork();
-		if (pid == 0) {
-			if (unshare(flags & ~(CLONE_NEWTIME | CLONE_NEWCGROUP | CLONE_NEWPID)) < 0)
-				_exit(1);
-		}
-		*pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
-	}
 	if (pid < 0)
-		return pk_fail_errno(err, errno, "clone3 the container's init");
+		return pk_fail_errno(err, errno, "clone3 the container's init%s", errno == ENOSYS ? " (needs Linux 5.3 or later)" : "");
 	if (pid == 0)
 		pk_init_main(ctx);
 	return pid;

@@ -1,5 +1,8 @@
 #include "kernel/inroot.h"
 #include "util/cleanup.h"
+#include "util/fallback.h"
+
+#define PROC_ROOT_INO 1
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
@@ -7,13 +10,26 @@
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* Set once by main() from a debug flag; read-only afterwards. */
-static bool force_fallback;
-void pk_inroot_force_fallback(bool on) { force_fallback = on; }
+
+/* openat2's RESOLVE_NO_MAGICLINKS for the walk: a symlink in a procfs directory other than /proc itself
+ * (/proc/<pid>/fd/N, cwd, root, exe, ns/...) is a magic link, whose "target" is an object anywhere,
+ * never text to resolve in the root. */
+static bool is_magic_link(int rootfd, const char *parent)
+{
+	_cleanup_close_ int dir = openat(rootfd, *parent ? parent : ".", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct statfs sf;
+	if (dir < 0 || fstatfs(dir, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
+		return false;
+	/* The proc root holds plain symlinks (self, thread-self, mounts, net): its inode is 1. */
+	struct stat st;
+	return fstat(dir, &st) < 0 || st.st_ino != PROC_ROOT_INO;
+}
 
 /* The fallback: resolve component by component, each opened O_NOFOLLOW relative to the directory resolved
  * so far. `resolved` holds the symlink-free path from the root, so ".." is lexical on it and a symlink is
@@ -55,6 +71,8 @@ static int walk_open(int rootfd, const char *path, int flags, pk_err_t *err)
 		struct stat st;
 		if (fstatat(rootfd, next, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
 		    !(last && (flags & O_NOFOLLOW))) {
+			if (is_magic_link(rootfd, resolved))
+				return pk_fail_errno(err, ELOOP, "%s: goes through a /proc magic link", path);
 			if (++links > 40)
 				return pk_fail_errno(err, ELOOP, "%s", path);
 			char target[PATH_MAX];
@@ -84,7 +102,7 @@ static int walk_open(int rootfd, const char *path, int flags, pk_err_t *err)
 
 int pk_inroot_open(int rootfd, const char *path, int flags, pk_err_t *err)
 {
-	if (!force_fallback) {
+	if (!pk_fallback_forced(PK_FALLBACK_OPENAT2)) {
 		struct open_how how = {
 			.flags = (uint64_t)(flags | O_CLOEXEC),
 			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,

@@ -16,5 +16,3 @@ int pk_inroot_mkdir_p(int rootfd, const char *path, mode_t mode, pk_err_t *err);
 int pk_inroot_mktarget(int rootfd, const char *path, bool file, pk_err_t *err);
 /* Split "a/b/c" into its parent fd (inside root, created when `create`) and last component. */
 int pk_inroot_parent(int rootfd, const char *path, bool create, char *name, size_t name_size, pk_err_t *err);
-/* For tests of the fallback: force the walk even when openat2 exists. */
-void pk_inroot_force_fallback(bool on);

@@ -20,7 +20,8 @@
 #   assert_no_procs           no process whose command line mentions $T
 set -u
 
-pk() { "$POCKET" --root "$ROOT" "$@"; }
+# POCKET_GLOBAL_FLAGS: e.g. --debug-fallback=all, when the suite reruns with every fast path disabled.
+pk() { "$POCKET" ${POCKET_GLOBAL_FLAGS:-} --root "$ROOT" "$@"; }
 
 # A test is a function run at the top level of its own shell: without `exit`, a failed assertion in the middle
 # of a test would be forgotten by the next command. Inside $(...) this exits only that subshell.
