@@ -193,8 +193,24 @@ static int mkdir_levels(const pk_cgroup_t *cg, const pk_cg_hier_t *h, pk_err_t *
 	return 0;
 }
 
+/* Can we make the cgroup in this hierarchy? The deepest level that exists must be writable. */
+static int check_writable(const pk_cgroup_t *cg, const pk_cg_hier_t *h, pk_err_t *err)
+{
+	char dir[PATH_MAX * 2];
+	snprintf(dir, sizeof dir, "%s%s", h->mount, cg->path);
+	size_t root = strlen(h->mount);
+	while (access(dir, F_OK) < 0 && strlen(dir) > root)
+		*strrchr(dir, '/') = '\0';
+	if (access(dir, W_OK) < 0)
+		return pk_fail_errno(err, errno, "cgroup %s", dir);
+	return 0;
+}
+
 int pk_cgroup_create(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
 {
+	for (size_t i = 0; i < cg->n_hier; i++)
+		if (check_writable(cg, &cg->hier[i], err) < 0)
+			return -1;
 	/* Another container's cgroup is not ours to share, nor to remove on delete (runc refuses too). */
 	pid_t *pids = NULL;
 	size_t n = 0;

@@ -205,13 +205,24 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 				       "its terminal to");
 		}
 	}
-	if (pk_cgroup_init(&j->cg, spec->cgroups_path, o->id, o->systemd_cgroup, err) < 0 ||
-	    pk_cgroup_create(&j->cg, &spec->resources, err) < 0) {
+	if (pk_cgroup_init(&j->cg, spec->cgroups_path, o->id, o->systemd_cgroup, err) < 0) {
 		pk_ns_close_fds(ns_fds);
 		return -1;
 	}
-	j->cgroup_made = true;
-	st.cgroup_path = j->cg.path;
+	if (pk_cgroup_create(&j->cg, &spec->resources, err) == 0) {
+		j->cgroup_made = true;
+		st.cgroup_path = j->cg.path;
+	} else if (geteuid() != 0 && (err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS)) {
+		/* Unprivileged without a delegated cgroup: run without one, and say so when that drops limits. */
+		if (pk_resources_has_limits(&spec->resources))
+			pk_warn("linux.resources: not applied: no cgroup is writable for uid %u here (%s)",
+				(unsigned)geteuid(), err->msg);
+		else
+			pk_debug("no cgroup for this unprivileged container: %s", err->msg);
+	} else {
+		pk_ns_close_fds(ns_fds);
+		return -1;
+	}
 	if (pk_state_save(j->statedir_fd, &st, err) < 0) {
 		pk_ns_close_fds(ns_fds);
 		return -1;
@@ -279,6 +290,8 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		return -1;
 	if (ctx.new_userns && pk_userns_write_maps(j->pid, spec, err) < 0)
 		return -1;
+	if (pk_process_set_oom_score(j->pid, &spec->process, err) < 0)
+		return -1;
 	if (pk_sync_send(sync_fd, PK_SYNC_GO, 0, NULL, err) < 0)
 		return -1;
 	if (spec->ns[PK_NS_TIME].present && !spec->ns[PK_NS_TIME].path && spec->has_time_offsets) {
@@ -307,8 +320,6 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 	if (pk_sync_expect(sync_fd, PK_SYNC_READY, NULL, err) < 0)
 		return -1;
 
-	if (pk_process_set_oom_score(j->pid, &spec->process, err) < 0)
-		return -1;
 	st.creating = false;
 	st.pid_start = pk_proc_start_time(j->pid);
 	if (pk_state_save(j->statedir_fd, &st, err) < 0)

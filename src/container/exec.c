@@ -17,7 +17,9 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <linux/sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -50,7 +52,7 @@ static bool setgroups_allowed(void)
 }
 
 /* In the child: fail closed, reporting over the error pipe. */
-__attribute__((noreturn)) static void exec_child(const pk_exec_opts_t *o, int pidfd, int ns_flags,
+__attribute__((noreturn)) static void exec_child(const pk_exec_opts_t *o, int pidfd, int ns_flags, bool join_pid_here,
 						 const pk_seccomp_prog_t *seccomp, const pk_cgroup_t *cg, int console_fd,
 						 int errpipe)
 {
@@ -63,12 +65,27 @@ __attribute__((noreturn)) static void exec_child(const pk_exec_opts_t *o, int pi
 	/* Into the container's cgroup first, while we still see the host's cgroup file systems. */
 	if (cg && pk_cgroup_enter(cg, getpid(), false, &err) < 0)
 		goto fail;
-	/* The pid namespace was joined by the runtime for us; the rest now, in one call. */
-	if (setns(pidfd, ns_flags & ~CLONE_NEWPID) < 0) {
+	/* Every namespace in one call, the user namespace first. The pid namespace was joined by a root
+	 * runtime for us; an unprivileged one cannot (it holds no CAP_SYS_ADMIN where it stands), so then we
+	 * join it here for our child, which the runtime gets as its own (CLONE_PARENT) and waits for. */
+	if (setns(pidfd, join_pid_here ? ns_flags : ns_flags & ~CLONE_NEWPID) < 0) {
 		pk_fail_errno(&err, errno, "exec: join the container's namespaces");
 		goto fail;
 	}
 	close(pidfd);
+	if (join_pid_here) {
+		struct clone_args args = {.flags = CLONE_PARENT}; /* its exit signal is ours: SIGCHLD */
+		pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+		if (pid < 0) {
+			pk_fail_errno(&err, errno, "exec: clone into the container's pid namespace");
+			goto fail;
+		}
+		if (pid > 0) {
+			char msg[32];
+			int n = snprintf(msg, sizeof msg, "pid %d", (int)pid);
+			_exit(write(errpipe, msg, (size_t)n) == n ? 0 : 1);
+		}
+	}
 	if (ns_flags & CLONE_NEWUSER && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
 		pk_fail_errno(&err, errno, "exec: become root in the container's user namespace");
 		goto fail;
@@ -148,16 +165,20 @@ int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, int *tty_master, 
 		return pk_fail_errno(err, errno, "exec: socketpair");
 	}
 	/* Joining a pid namespace applies to our children only: do it here, for the one we clone. */
+	bool join_pid_here = false;
 	if ((ns_flags & CLONE_NEWPID) && setns(pidfd, CLONE_NEWPID) < 0) {
-		close(errp[0]);
-		close(errp[1]);
-		pk_seccomp_prog_free(&seccomp);
-		return pk_fail_errno(err, errno, "exec: join the container's pid namespace");
+		if (errno != EPERM || !(ns_flags & CLONE_NEWUSER)) {
+			close(errp[0]);
+			close(errp[1]);
+			pk_seccomp_prog_free(&seccomp);
+			return pk_fail_errno(err, errno, "exec: join the container's pid namespace");
+		}
+		join_pid_here = true;
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(errp[0]);
-		exec_child(o, pidfd, ns_flags, &seccomp, has_cgroup ? &cg : NULL, console_fd, errp[1]);
+		exec_child(o, pidfd, ns_flags, join_pid_here, &seccomp, has_cgroup ? &cg : NULL, console_fd, errp[1]);
 	}
 	int fork_errno = errno;
 	close(errp[1]);
@@ -168,6 +189,15 @@ int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, int *tty_master, 
 	char msg[sizeof err->msg];
 	int fd = -1;
 	long n = pk_fd_recv(rd, &fd, msg, sizeof msg - 1, err);
+	if (join_pid_here) {
+		/* The first word is the pid of the process that will exec, our child by CLONE_PARENT. */
+		waitpid(pid, NULL, 0);
+		if (n > 4 && !strncmp(msg, "pid ", 4)) {
+			msg[n] = '\0';
+			pid = (pid_t)atoi(msg + 4);
+			n = pk_fd_recv(rd, &fd, msg, sizeof msg - 1, err);
+		}
+	}
 	if (fd >= 0) {
 		/* The pty master came first; what follows is an error or the end. */
 		if (tty_master && console_fd < 0)

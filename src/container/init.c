@@ -79,11 +79,6 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 {
 	const pk_spec_t *s = c->spec;
 	umask(022);
-	/* First of all: no process of the container may reach our fds or memory through /proc, even one
-	 * already in a pid namespace we were born into. (The runtime, root of the parent user namespace,
-	 * still opens our /proc files for the user and time set-up.) */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		return pk_fail_errno(err, errno, "prctl(PR_SET_DUMPABLE)");
 	if (pk_sync_expect(c->sync_fd, PK_SYNC_GO, NULL, err) < 0)
 		return -1;
 	if (c->new_userns) {
@@ -112,6 +107,12 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 		if (pk_timens_enter(err) < 0)
 			return -1;
 	}
+	/* No process of the container may reach our fds or memory through /proc, even one already in a pid
+	 * namespace we were born into: a root runtime made us non-dumpable before clone3 (it can still open
+	 * our /proc files for the user and time set-up); under an unprivileged runtime we turn so here, once
+	 * it has written our mappings and time offsets, before we touch anything of the container's. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return pk_fail_errno(err, errno, "prctl(PR_SET_DUMPABLE)");
 	if (is_new(s, PK_NS_UTS)) {
 		if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 			return pk_fail_errno(err, errno, "hostname \"%s\"", s->hostname);

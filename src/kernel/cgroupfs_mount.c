@@ -62,9 +62,12 @@ static int mount_one(int rootfd, const char *dest, const char *sub, const char *
 		return pk_err_wrap(err, "mount %s", path);
 	bool v2 = !strcmp(fstype, "cgroup2");
 	if (cgroupns) {
-		if (pk_mount_at_fd(fstype, dst, fstype, flags, v2 ? NULL : ctl) < 0)
+		if (pk_mount_at_fd(fstype, dst, fstype, flags, v2 ? NULL : ctl) == 0)
+			return 0;
+		/* In a user namespace the kernel refuses a fresh cgroup v1 mount: bind our own cgroup instead,
+		 * as crun and runc do for rootless containers. */
+		if (errno != EPERM)
 			return pk_fail_errno(err, errno, "mount %s (type %s)", path, fstype);
-		return 0;
 	}
 	char own[PATH_MAX] = "/", src[PATH_MAX];
 	own_cgroup(v2 ? "" : ctl, own, sizeof own);

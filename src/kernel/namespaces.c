@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <pwd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int pk_ns_new_flags(const pk_spec_t *spec)
@@ -68,18 +70,84 @@ static int write_map(pid_t pid, const char *file, const pk_idmap_t *m, size_t n,
 	return 0;
 }
 
+/* An unprivileged user may map its own id alone, by writing the map itself; anything more goes through
+ * the setuid helpers of the uidmap package, which check /etc/subuid and /etc/subgid. */
+static bool own_id_only(const pk_idmap_t *m, size_t n, unsigned own)
+{
+	return n == 1 && m[0].size == 1 && m[0].host_id == own;
+}
+
+static int run_helper(const char *helper, const char *field, const char *subfile, pid_t pid, const pk_idmap_t *m,
+		      size_t n, pk_err_t *err)
+{
+	char *argv[3 + 3 * 340 + 1];
+	char nums[3 * 340 + 1][16];
+	size_t k = 0, a = 0;
+	argv[a++] = (char *)helper;
+	snprintf(nums[k], sizeof nums[k], "%d", (int)pid);
+	argv[a++] = nums[k++];
+	for (size_t i = 0; i < n && i < 340; i++) {
+		unsigned v[3] = {m[i].container_id, m[i].host_id, m[i].size};
+		for (int j = 0; j < 3; j++) {
+			snprintf(nums[k], sizeof nums[k], "%u", v[j]);
+			argv[a++] = nums[k++];
+		}
+	}
+	argv[a] = NULL;
+	int out[2];
+	if (pipe2(out, O_CLOEXEC) < 0)
+		return pk_fail_errno(err, errno, "%s: pipe", field);
+	pid_t child = fork();
+	if (child == 0) {
+		dup2(out[1], STDERR_FILENO);
+		dup2(out[1], STDOUT_FILENO);
+		execvp(helper, argv);
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(out[1]);
+	char msg[512] = "";
+	ssize_t r = child > 0 ? read(out[0], msg, sizeof msg - 1) : 0;
+	close(out[0]);
+	msg[r > 0 ? r : 0] = '\0';
+	msg[strcspn(msg, "\n")] = '\0';
+	int status = 0;
+	if (child < 0 || waitpid(child, &status, 0) < 0)
+		return pk_fail_errno(err, errno, "%s: run %s", field, helper);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return pk_fail(err, "%s: mapping more than your own id needs %s: install the uidmap package", field,
+			       helper);
+	struct passwd *pw = getpwuid(getuid());
+	return pk_fail(err, "%s: %s refused the mapping (%s): %s needs a line \"%s:START:COUNT\" covering every "
+		       "host id the config maps", field, helper, msg[0] ? msg : "no reason given", subfile,
+		       pw ? pw->pw_name : "USER");
+}
+
 int pk_userns_write_maps(pid_t pid, const pk_spec_t *spec, pk_err_t *err)
 {
-	if (geteuid() != 0) {
-		/* Unprivileged: the kernel accepts a gid map only once setgroups is denied. */
+	if (geteuid() == 0) {
+		if (write_map(pid, "uid_map", spec->uid_mappings, spec->n_uid_mappings, err) < 0)
+			return -1;
+		return write_map(pid, "gid_map", spec->gid_mappings, spec->n_gid_mappings, err);
+	}
+	if (own_id_only(spec->uid_mappings, spec->n_uid_mappings, geteuid())) {
+		if (write_map(pid, "uid_map", spec->uid_mappings, spec->n_uid_mappings, err) < 0)
+			return -1;
+	} else if (run_helper("newuidmap", "linux.uidMappings", "/etc/subuid", pid, spec->uid_mappings,
+			      spec->n_uid_mappings, err) < 0) {
+		return -1;
+	}
+	if (own_id_only(spec->gid_mappings, spec->n_gid_mappings, getegid())) {
+		/* The kernel takes an unprivileged gid map only once setgroups(2) is denied for good. */
 		char path[64];
 		snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
 		if (pk_write_file(path, "deny", err) < 0)
 			return -1;
+		return write_map(pid, "gid_map", spec->gid_mappings, spec->n_gid_mappings, err);
 	}
-	if (write_map(pid, "uid_map", spec->uid_mappings, spec->n_uid_mappings, err) < 0)
-		return -1;
-	return write_map(pid, "gid_map", spec->gid_mappings, spec->n_gid_mappings, err);
+	return run_helper("newgidmap", "linux.gidMappings", "/etc/subgid", pid, spec->gid_mappings,
+			  spec->n_gid_mappings, err);
 }
 
 int pk_timens_unshare(pk_err_t *err)

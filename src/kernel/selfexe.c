@@ -39,8 +39,11 @@ bool pk_selfexe_needed(const pk_spec_t *spec, const pk_caps_t *process_caps)
 
 int pk_selfexe_protect(const pk_spec_t *spec, const pk_caps_t *process_caps, pk_err_t *err)
 {
-	/* Whatever we clone from here inherits this: non-dumpable from its first instruction. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+	/* Whatever we clone from here inherits this: non-dumpable from its first instruction. Not so for an
+	 * unprivileged runtime: it must still open its child's /proc files to write the user mappings, and
+	 * its container always has a user namespace, where nothing holds CAP_SYS_PTRACE over the host; the
+	 * child turns non-dumpable itself once the mappings are written. */
+	if (geteuid() == 0 && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return pk_fail_errno(err, errno, "prctl(PR_SET_DUMPABLE)");
 	if (!pk_selfexe_needed(spec, process_caps))
 		return 0;

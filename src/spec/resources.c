@@ -240,6 +240,24 @@ int pk_resources_add_default_devices(pk_resources_t *r, const pk_device_t *devic
 	return 0;
 }
 
+bool pk_resources_has_limits(const pk_resources_t *r)
+{
+	const typeof(r->memory) *m = &r->memory;
+	const typeof(r->cpu) *c = &r->cpu;
+	if (m->limit.set || m->reservation.set || m->swap.set || m->kernel.set || m->kernel_tcp.set ||
+	    m->swappiness.set || (m->has_disable_oom_killer && m->disable_oom_killer))
+		return true;
+	if ((c->shares.set && c->shares.v) || (c->quota.set && c->quota.v > 0) || c->burst.set ||
+	    c->realtime_runtime.set || c->idle.set || (c->cpus && *c->cpus) || (c->mems && *c->mems))
+		return true;
+	if ((r->pids_limit.set && r->pids_limit.v > 0) || (r->unified && json_object_size(r->unified)))
+		return true;
+	for (size_t i = 0; i < r->n_devices; i++)
+		if (!r->devices[i].allow)
+			return true;
+	return false;
+}
+
 int pk_resources_parse(json_t *resources, const char *where, pk_resources_t *out, pk_err_t *err)
 {
 	memset(out, 0, sizeof *out);

@@ -210,6 +210,8 @@ void pk_spec_free(pk_spec_t *spec);
  * errors then name `where`). */
 int pk_resources_parse(json_t *resources, const char *where, pk_resources_t *out, pk_err_t *err);
 void pk_resources_free(pk_resources_t *r);
+/* Does the config ask for any limit (a cgroup that cannot be made then matters)? */
+bool pk_resources_has_limits(const pk_resources_t *r);
 /* After the config's device rules: the devices every container may use, and its linux.devices. */
 int pk_resources_add_default_devices(pk_resources_t *r, const pk_device_t *devices, size_t n_devices, pk_err_t *err);
 

@@ -13,6 +13,7 @@ files=("$@")
 
 pass=0 failn=0 skip=0 n=0
 work=$(mktemp -d /tmp/pocket-tests.XXXXXX)
+chmod 711 "$work" # the rootless tests run as another user, who must reach their bundles
 cleanup_test() {
 	local root=$1
 	for d in "$root"/*/; do
