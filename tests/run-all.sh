@@ -7,8 +7,8 @@ pass=0 fail=0
 count() { # parse "...: N passed, N failed" from a suite's last summary line
 	local line
 	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -1)
-	pass=$((pass + $(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/')))
-	fail=$((fail + $(echo "$line" | sed -E 's/.*[^0-9]([0-9]+) failed.*/\1/')))
+	pass=$((pass + $(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')))
+	fail=$((fail + $(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')))
 }
 log=$(mktemp)
 for t in "$build"/tests/test_*; do

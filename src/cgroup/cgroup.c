@@ -77,6 +77,15 @@ static int find_hierarchies(pk_cgroup_t *cg, pk_err_t *err)
 	return 0;
 }
 
+void pk_cgroup_default_name(const char *root, const char *id, char *out, size_t size)
+{
+	struct stat st;
+	if (!strcmp(root, "/run/pocket") || stat(root, &st) < 0)
+		snprintf(out, size, "%s", id);
+	else
+		snprintf(out, size, "%s-%llu", id, (unsigned long long)st.st_ino);
+}
+
 int pk_cgroup_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, bool systemd, pk_err_t *err)
 {
 	memset(cg, 0, sizeof *cg);

@@ -25,7 +25,11 @@ typedef struct pk_cgroup {
 	bool owned_parent;          /* path is under /pocket: remove /pocket too when it empties */
 } pk_cgroup_t;
 
-/* Find the host's hierarchies and the container's path (from cgroupsPath, or the default for id). */
+/* The default cgroup's name for a container without linux.cgroupsPath: its id under the default state
+ * root, and "<id>-<inode of the root>" under any other, since containers of different state roots are
+ * different runtimes' and may share an id but never a cgroup. */
+void pk_cgroup_default_name(const char *root, const char *id, char *out, size_t size);
+/* Find the host's hierarchies and the container's path (from cgroupsPath, or /pocket/<default_name>). */
 int pk_cgroup_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, bool systemd, pk_err_t *err);
 /* Make the cgroup in every hierarchy and apply the limits; on failure nothing is left. */
 int pk_cgroup_create(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);

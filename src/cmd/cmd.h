@@ -1,6 +1,7 @@
 /* Front ends: one file per verb. Each turns its flags into engine calls; none does engine work itself.
  * A verb returns its exit status (0 on success), or -1 with err set (main prints it and exits 1). */
 #pragma once
+#include "spec/spec.h"
 #include "util/args.h"
 #include "util/error.h"
 #include <stdbool.h>
@@ -44,5 +45,8 @@ int pk_cmd_parse_create_flags(int argc, char **argv, pk_create_flags_t *f, bool 
  * here when the config asks for a terminal and no --console-socket is given (-1 otherwise). */
 int pk_cmd_do_create(const pk_global_t *g, const pk_create_flags_t *f, const char *id, int *tty_master,
 		     pid_t *pid, pk_err_t *err);
+/* systemd socket activation (LISTEN_FDS in our environment): how many fds to pass on, and the process's
+ * environment told so. */
+int pk_cmd_listen_fds(pk_process_t *p, unsigned long *n, pk_err_t *err);
 /* The one positional argument a verb takes (the container ID). */
 int pk_cmd_one_id(int argc, char **argv, int first, const char *verb, const char **id, pk_err_t *err);

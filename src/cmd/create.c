@@ -1,5 +1,6 @@
 #include "cmd/cmd.h"
 #include "container/container.h"
+#include "util/env.h"
 #include "kernel/selfexe.h"
 #include "util/cleanup.h"
 #include <limits.h>
@@ -79,14 +80,17 @@ int pk_cmd_do_create(const pk_global_t *g, const pk_create_flags_t *f, const cha
 	char bundle[PATH_MAX];
 	if (!realpath(f->bundle ? f->bundle : ".", bundle))
 		return pk_fail_errno(err, errno, "--bundle %s", f->bundle ? f->bundle : ".");
-	if (f->preserve_fds)
-		return pk_fail(err, "--preserve-fds: not supported yet");
 	char config[PATH_MAX + 16];
 	snprintf(config, sizeof config, "%s/config.json", bundle);
 	pk_spec_t spec = {0};
 	if (pk_spec_load(&spec, config, err) < 0)
 		return -1;
 	if (pk_spec_validate(&spec, err) < 0) {
+		pk_spec_free(&spec);
+		return -1;
+	}
+	unsigned long listen_fds = 0;
+	if (pk_cmd_listen_fds(&spec.process, &listen_fds, err) < 0) {
 		pk_spec_free(&spec);
 		return -1;
 	}
@@ -103,11 +107,29 @@ int pk_cmd_do_create(const pk_global_t *g, const pk_create_flags_t *f, const cha
 		.no_pivot = f->no_pivot,
 		.systemd_cgroup = g->systemd_cgroup || (g->cgroup_manager && !strcmp(g->cgroup_manager, "systemd")),
 		.console_socket = f->console_socket,
+		.preserve_fds = (int)(f->preserve_fds + listen_fds),
 		.tty_master = tty_master,
 	};
 	int r = pk_container_create(&o, &spec, pid, err);
 	pk_spec_free(&spec);
 	return r;
+}
+
+int pk_cmd_listen_fds(pk_process_t *p, unsigned long *n, pk_err_t *err)
+{
+	*n = 0;
+	const char *v = getenv("LISTEN_FDS");
+	if (!v || !*v)
+		return 0;
+	if (pk_args_uint("LISTEN_FDS", v, n, err) < 0)
+		return -1;
+	/* systemd socket activation, as runc does it: the fds go on to the container's process, which is
+	 * told about them as its own (its pid inside is 1). */
+	char kv[64];
+	snprintf(kv, sizeof kv, "LISTEN_FDS=%lu", *n);
+	if (pk_env_set(&p->env, kv) < 0 || pk_env_set(&p->env, "LISTEN_PID=1") < 0)
+		return pk_fail_errno(err, ENOMEM, "LISTEN_FDS");
+	return 0;
 }
 
 int pk_cmd_create(const pk_global_t *g, int argc, char **argv, pk_err_t *err)

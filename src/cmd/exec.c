@@ -6,6 +6,7 @@
 #include "kernel/selfexe.h"
 #include "spec/caps.h"
 #include "util/cleanup.h"
+#include "util/env.h"
 #include "util/fs.h"
 #include <errno.h>
 #include <jansson.h>
@@ -119,29 +120,6 @@ static void strv_free(char **v)
 	free(v);
 }
 
-/* Set NAME=VALUE in env, replacing an earlier NAME. */
-static int env_set(char ***env, const char *kv)
-{
-	size_t klen = (size_t)(strchr(kv, '=') - kv), n = 0;
-	for (char **e = *env; e && *e; e++, n++)
-		if (!strncmp(*e, kv, klen + 1)) {
-			char *c = strdup(kv);
-			if (!c)
-				return -1;
-			free(*e);
-			*e = c;
-			return 0;
-		}
-	char **nv = realloc(*env, (n + 2) * sizeof *nv);
-	if (!nv)
-		return -1;
-	*env = nv;
-	if (!(nv[n] = strdup(kv)))
-		return -1;
-	nv[n + 1] = NULL;
-	return 0;
-}
-
 static int load_process_file(const char *path, pk_spec_t *tmp, pk_err_t *err)
 {
 	_cleanup_free_ char *text = NULL;
@@ -174,7 +152,7 @@ static int apply_flags(pk_process_t *p, const exec_flags_t *f, int argc, char **
 	if (!p->args || !p->args[0])
 		return pk_fail(err, "exec: no command given (arguments after the container ID, or --process FILE)");
 	for (size_t i = 0; i < f->n_env; i++)
-		if (env_set(&p->env, f->env[i]) < 0)
+		if (pk_env_set(&p->env, f->env[i]) < 0)
 			return pk_fail_errno(err, ENOMEM, "--env");
 	if (f->cwd) {
 		if (f->cwd[0] != '/')
@@ -252,8 +230,6 @@ int pk_cmd_exec(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 	if (first >= argc)
 		return pk_fail(err, "exec: expected a container ID");
 	const char *id = argv[first];
-	if (f.preserve_fds)
-		return pk_fail(err, "--preserve-fds: not supported yet");
 
 	/* The container's own config gives the defaults and the seccomp filter. */
 	json_t *state;
@@ -277,8 +253,15 @@ int pk_cmd_exec(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 		goto out;
 	if (pk_selfexe_protect(&spec, &p->caps, err) < 0)
 		goto out;
-	pk_exec_opts_t o = {
-		.root = g->root, .id = id, .process = p, .seccomp = &spec.seccomp, .console_socket = f.console_socket};
+	unsigned long listen_fds = 0;
+	if (pk_cmd_listen_fds(p, &listen_fds, err) < 0)
+		goto out;
+	pk_exec_opts_t o = {.root = g->root,
+			    .id = id,
+			    .process = p,
+			    .seccomp = &spec.seccomp,
+			    .console_socket = f.console_socket,
+			    .preserve_fds = (int)(f.preserve_fds + listen_fds)};
 	int tty_master = -1;
 	if (pk_container_exec(&o, &pid, f.detach ? NULL : &tty_master, err) < 0)
 		goto out;

@@ -14,6 +14,7 @@ typedef struct pk_create_opts {
 	bool no_pivot;         /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
 	bool systemd_cgroup;   /* --systemd-cgroup */
 	const char *console_socket; /* process.terminal: where the pty master goes */
+	int preserve_fds;      /* fds 3..3+N-1 of ours go on to the container's process */
 	int *tty_master;       /* process.terminal without a console socket (foreground run): the master */
 } pk_create_opts_t;
 
@@ -63,7 +64,8 @@ typedef struct pk_init_ctx {
 	const struct pk_seccomp_prog *seccomp; /* compiled by the runtime */
 	int unshare_flags;
 	pid_t host_pid;
-	int console_fd; /* connected --console-socket, or -1 */ /* our pid as the runtime sees it (told by the runtime during set-up) */ /* CLONE_NEW* to unshare after joining (a joined user namespace owns them) */
+	int console_fd; /* connected --console-socket, or -1 */
+	int preserve_fds; /* our pid as the runtime sees it (told by the runtime during set-up) */ /* CLONE_NEW* to unshare after joining (a joined user namespace owns them) */
 	int runtime_fds[2]; /* the runtime's own (state dir and its lock): closed by the init at once */
 } pk_init_ctx_t;
 

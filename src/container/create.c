@@ -205,7 +205,9 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 				       "its terminal to");
 		}
 	}
-	if (pk_cgroup_init(&j->cg, spec->cgroups_path, o->id, o->systemd_cgroup, err) < 0) {
+	char cg_name[PATH_MAX];
+	pk_cgroup_default_name(o->root, o->id, cg_name, sizeof cg_name);
+	if (pk_cgroup_init(&j->cg, spec->cgroups_path, cg_name, o->systemd_cgroup, err) < 0) {
 		pk_ns_close_fds(ns_fds);
 		return -1;
 	}
@@ -264,6 +266,7 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 			     .no_pivot = o->no_pivot,
 			     .seccomp = &j->seccomp,
 			     .console_fd = j->console_fd,
+			     .preserve_fds = o->preserve_fds,
 			     .runtime_fds = {j->statedir_fd, j->rootdir_fd}};
 	memcpy(ctx.ns_fds, ns_fds, sizeof ns_fds);
 	/* Joining a pid namespace applies to children only: the runtime joins it for the init it spawns. */

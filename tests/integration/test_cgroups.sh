@@ -3,14 +3,18 @@
 
 cg_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
 
+# The default cgroup of container ID under a state root other than /run/pocket: /pocket/ID-<root's inode>.
+cg_leaf() { echo "$1-$(stat -c %i "$ROOT")"; }
+
 # cg_file ID V1_CONTROLLER V1_FILE V2_FILE: the host-side file of a container in the default place.
 cg_file() {
-	if cg_v2; then echo "/sys/fs/cgroup/pocket/$1/$4"; else echo "/sys/fs/cgroup/$2/pocket/$1/$3"; fi
+	if cg_v2; then echo "/sys/fs/cgroup/pocket/$(cg_leaf "$1")/$4"; else echo "/sys/fs/cgroup/$2/pocket/$(cg_leaf "$1")/$3"; fi
 }
 
 no_cgroup_left() {
-	local left
-	left=$(find /sys/fs/cgroup -maxdepth 4 -path "*pocket/$1" 2>/dev/null)
+	local left name=$1
+	[ -d "$ROOT" ] && [ "${2:-}" != exact ] && name=$(cg_leaf "$1")
+	left=$(find /sys/fs/cgroup -maxdepth 4 -path "*pocket/$name" 2>/dev/null)
 	[ -z "$left" ] || fail "cgroup left behind: $left"
 }
 
@@ -119,12 +123,12 @@ test_cgroups_path_relative_and_absolute() {
 	if cg_v2; then [ -d /sys/fs/cgroup/pocket/team/c1 ] || fail "relative cgroupsPath not under /pocket"
 	else [ -d /sys/fs/cgroup/pids/pocket/team/c1 ] || fail "relative cgroupsPath not under /pocket"; fi
 	pk delete --force c1
-	no_cgroup_left team
+	no_cgroup_left team exact
 	b=$(bundle b2 '.linux.cgroupsPath = "/pocket/abs-c2" | .process.args = ["sleep", "100"]')
 	pk run --detach --bundle "$b" c2 || fail "run with an absolute cgroupsPath"
 	assert_match '/pocket/abs-c2' "$(grep -E '^(0::|[0-9]+:pids:)' /proc/$(pk state c2 | jq -r .pid)/cgroup)" "the init's cgroup"
 	pk delete --force c2
-	no_cgroup_left abs-c2
+	no_cgroup_left abs-c2 exact
 }
 
 test_cgroup_namespace_shows_its_own_root() {
@@ -134,7 +138,7 @@ test_cgroup_namespace_shows_its_own_root() {
 	assert_match '^0::/$' "$(echo "$out" | grep '^0::')" "own cgroup seen as /"
 	b=$(bundle b2 'del(.linux.namespaces[] | select(.type == "cgroup")) | .process.args = ["cat", "/proc/self/cgroup"]')
 	out=$(pk run --bundle "$b" c2)
-	assert_match '/pocket/c2' "$out" "without a cgroup namespace the real path shows"
+	assert_match "/pocket/$(cg_leaf c2)" "$out" "without a cgroup namespace the real path shows"
 }
 
 test_bad_limits_are_refused_and_leave_nothing() {

@@ -13,7 +13,7 @@ test_run_killed_by_signal_is_128_plus_signal() {
 	b=$(bundle b '.process.args = ["sleep", "100"]')
 	"$POCKET" --root "$ROOT" run --bundle "$b" c1 &
 	rp=$!
-	for _ in $(seq 50); do [ "$(pk state c1 2>/dev/null | jq -r .status)" = running ] && break; sleep 0.1; done
+	for _ in $(seq 200); do [ "$(pk state c1 2>/dev/null | jq -r .status)" = running ] && break; sleep 0.1; done
 	pk kill c1 KILL || fail "kill"
 	wait $rp
 	assert_eq 137 $? "exit status of run"
@@ -22,11 +22,14 @@ test_run_killed_by_signal_is_128_plus_signal() {
 
 test_run_forwards_signals() {
 	local b rp
-	b=$(bundle b '.process.args = ["sh", "-c", "trap \"exit 42\" TERM; while :; do sleep 0.1; done"]')
+	mkdir -p "$T/out"
+	# The shell says when its trap is in place, so the signal never comes before it.
+	b=$(bundle b '.mounts += [{"destination": "/tmp", "type": "bind", "source": "'"$T"'/out", "options": ["rbind"]}] |
+		.process.args = ["sh", "-c", "trap \"exit 42\" TERM; touch /tmp/ready; while :; do sleep 0.1; done"]')
 	"$POCKET" --root "$ROOT" run --bundle "$b" c1 &
 	rp=$!
-	for _ in $(seq 50); do [ "$(pk state c1 2>/dev/null | jq -r .status)" = running ] && break; sleep 0.1; done
-	sleep 0.3 # let the shell install its trap
+	for _ in $(seq 100); do [ -e "$T/out/ready" ] && break; sleep 0.1; done
+	[ -e "$T/out/ready" ] || fail "the container never became ready"
 	kill -TERM $rp
 	wait $rp
 	assert_eq 42 $? "exit status after SIGTERM to pocket run"
