@@ -155,8 +155,8 @@ c_run() { [[ $1 == floor ]] && echo "$FLOOR $T/rootfs" || echo "$T/bin/$1 --root
 c_nonet() { [[ $1 == floor ]] && echo "$FLOOR -n $T/rootfs" || echo "$T/bin/$1 --root $T/state/$1 run --bundle $T/nonet bench-run"; }
 figure run_true c_run floor "${RUNTIMES[@]}"
 figure run_true_nonet c_nonet floor "${RUNTIMES[@]}"
-echo "run_true_rootless: skipped: pocket has no rootless support yet; a figure without it compares nothing"
-NOTES+=("run_true_rootless: skipped, pocket has no rootless support yet")
+echo "run_true_rootless: skipped: the rootless figure (an unprivileged user, rootless bundles for all three runtimes) is not written yet"
+NOTES+=("run_true_rootless: skipped, not written yet")
 
 echo "== 2. the phases of a container's life, each timed alone (hyperfine --prepare sets up the phase)"
 # The command of phase $PHASE for runtime $1, and the --prepare that brings container bench-ph to it.
@@ -304,4 +304,4 @@ for n in "${NOTES[@]}"; do echo "note: $n"; done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "raw results: $OUT/*.json (hyperfine --export-json), $RESULTS; chart: $OUT/medians.png"
 report bench
-echo 'BENCH figure=run_true_rootless runtime=all skipped="pocket has no rootless support yet"'
+echo 'BENCH figure=run_true_rootless runtime=all skipped="not written yet"'
