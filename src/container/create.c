@@ -243,15 +243,9 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 	int ctx_unshare_flags = 0;
 	int flags = pk_ns_new_flags(spec);
 	/* Namespaces created next to a joined user namespace must belong to it: the init joins it first and
-	 * unshares them itself. A new pid namespace would then need a second fork. */
+	 * unshares them itself. A new pid namespace then takes a second process (see init.c). */
 	int clone_flags = flags;
 	if (ns_fds[PK_NS_USER] >= 0) {
-		if (flags & CLONE_NEWPID) {
-			pk_ns_close_fds(ns_fds);
-			close(sv[1]);
-			return pk_fail(err, "linux.namespaces: joining a user namespace while creating a new pid "
-				       "namespace is not supported yet");
-		}
 		clone_flags = 0;
 		ctx_unshare_flags = flags;
 	}
@@ -297,6 +291,19 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		return -1;
 	if (pk_sync_send(sync_fd, PK_SYNC_GO, 0, NULL, err) < 0)
 		return -1;
+	if (ctx.unshare_flags & CLONE_NEWPID) {
+		/* The first process made the pid namespace and handed over to its first member, our child by
+		 * CLONE_PARENT: that one is the container's init from here on. */
+		int64_t init_pid;
+		if (pk_sync_expect(sync_fd, PK_SYNC_PID, &init_pid, err) < 0)
+			return -1;
+		waitpid(j->pid, NULL, 0);
+		close(j->pidfd);
+		j->pid = st.pid = (pid_t)init_pid;
+		j->pidfd = (int)syscall(SYS_pidfd_open, j->pid, 0);
+		if (j->pidfd < 0)
+			return pk_fail_errno(err, errno, "pidfd of the container's init");
+	}
 	if (spec->ns[PK_NS_TIME].present && !spec->ns[PK_NS_TIME].path && spec->has_time_offsets) {
 		if (pk_sync_expect(sync_fd, PK_SYNC_TIMENS_OFFSETS, NULL, err) < 0)
 			return -1;

@@ -15,7 +15,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/sched.h>
 #include <sched.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,6 +74,16 @@ static int join_namespaces(pk_init_ctx_t *c, pk_err_t *err)
 	pk_ns_close_fds(c->ns_fds);
 	if (c->unshare_flags && unshare(c->unshare_flags) < 0)
 		return pk_fail_errno(err, errno, "create namespaces in the joined user namespace");
+	if (c->unshare_flags & CLONE_NEWPID) {
+		/* unshare(CLONE_NEWPID) puts our children in the new pid namespace, not us: its first member
+		 * becomes the init. CLONE_PARENT makes it the runtime's child, so `run` can wait for it. */
+		struct clone_args args = {.flags = CLONE_PARENT};
+		pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+		if (pid < 0)
+			return pk_fail_errno(err, errno, "clone the container's init into its pid namespace");
+		if (pid > 0)
+			_exit(pk_sync_send(c->sync_fd, PK_SYNC_PID, pid, NULL, err) < 0);
+	}
 	return 0;
 }
 

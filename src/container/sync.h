@@ -6,6 +6,8 @@
  *   put it in its cgroup (unless clone3 did)
  *   [new userns] write uid_map/gid_map
  *   SYNC_GO -------------------------------->
+ *                                            [joined userns + new pid ns] unshare, clone3(CLONE_PARENT)
+ *             <------------------------------ SYNC_PID (the new init's pid); the first one exits
  *                                            [new time ns with offsets] unshare(CLONE_NEWTIME)
  *             <------------------------------ SYNC_TIMENS_OFFSETS
  *   write /proc/<pid>/timens_offsets
@@ -37,6 +39,7 @@ enum pk_sync_type {
 	PK_SYNC_TIMENS_OFFSETS,
 	PK_SYNC_TIMENS_DONE,
 	PK_SYNC_TTY, /* carries the pty master (SCM_RIGHTS) when the runtime relays the terminal */
+	PK_SYNC_PID, /* value: the pid of the init that replaces us (new pid namespace in a joined userns) */
 };
 
 typedef struct pk_sync_msg {

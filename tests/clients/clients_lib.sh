@@ -118,9 +118,7 @@ podman_setup() {
 	need_podman
 	P=$T/podman
 	CGP=/pocket-clients-$$-$(basename "$T")
-	PM_IDS=$P/ids
 	mkdir -p "$P/cni" "$P/tmp" "$P/graph" "$P/run"
-	: >"$PM_IDS"
 	cat >"$P/containers.conf" <<-EOF
 		[containers]
 		default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
@@ -159,12 +157,8 @@ podman_setup() {
 	export CONTAINERS_REGISTRIES_CONF=$P/registries.conf
 	PM_CG_BEFORE=$(cg_snapshot)
 	PM_NETNS_BEFORE=$(netns_snapshot)
+	PM_STATE_BEFORE=$(state_snapshot)
 	on_exit podman_cleanup
-}
-
-# Every container id podman reports goes to $PM_IDS, so that the clean-up can check pocket's and runc's state.
-_pm_record() {
-	podman ps -aq --no-trunc 2>/dev/null >>"$PM_IDS"
 }
 
 pm_rt() {
@@ -177,9 +171,6 @@ pm_rt() {
 		;;
 	*) podman --runtime "$rt" "$verb" "$@" ;;
 	esac
-	local rc=$?
-	_pm_record
-	return $rc
 }
 
 pm() { pm_rt "$POCKET" "$@"; }
@@ -194,19 +185,28 @@ podman_image() {
 	rm -rf "$T/image-root" "$tar"
 }
 
-# The pocket and runc state dirs podman's runtimes use: it passes no --root, so the defaults.
+# The state dirs of pocket and runc under podman: it passes no --root, so their defaults. Tests run one at a time,
+# so what appears there during a test is the test's own.
 POCKET_DEFAULT_ROOT=/run/pocket
 RUNC_DEFAULT_ROOT=/run/runc
+state_snapshot() {
+	local d
+	for d in "$POCKET_DEFAULT_ROOT" "$RUNC_DEFAULT_ROOT"; do
+		[ -d "$d" ] && find "$d" -mindepth 1 -maxdepth 1 -type d
+	done | sort
+}
 
 podman_cleanup() {
 	[ -n "${P:-}" ] && [ -d "$P" ] || return 0
-	_pm_record
 	timeout 60 podman rm -af -t 0 >/dev/null 2>&1
 	timeout 30 podman rmi -af >/dev/null 2>&1
-	local id
-	for id in $(sort -u "$PM_IDS"); do
-		[ -d "$POCKET_DEFAULT_ROOT/$id" ] && "$POCKET" delete --force "$id" >/dev/null 2>&1
-		[ -d "$RUNC_DEFAULT_ROOT/$id" ] && "$RUNC" delete --force "$id" >/dev/null 2>&1
+	local d id
+	for d in $(comm -13 <(echo "$PM_STATE_BEFORE") <(state_snapshot)); do
+		id=$(basename "$d")
+		case $d in
+		"$POCKET_DEFAULT_ROOT"/*) "$POCKET" delete --force "$id" ;;
+		*) "$RUNC" delete --force "$id" ;;
+		esac >/dev/null 2>&1
 	done
 	kill_procs_mentioning "$P/"
 	rm_cgroup_tree "$CGP"
@@ -220,14 +220,10 @@ podman_cleanup() {
 
 # The end of a scenario: every container removed through podman, and nothing of them left behind.
 podman_assert_clean() {
-	local id left=
-	_pm_record
+	local left=
 	timeout 60 podman rm -af -t 0 >/dev/null 2>"$T/rm.err" || fail "podman rm -af: $(cat "$T/rm.err")"
 	[ -z "$(podman ps -aq)" ] || fail "containers still listed: $(podman ps -a)"
-	for id in $(sort -u "$PM_IDS"); do
-		[ -e "$POCKET_DEFAULT_ROOT/$id" ] && left="$left pocket-state:$id"
-		[ -e "$RUNC_DEFAULT_ROOT/$id" ] && left="$left runc-state:$id"
-	done
+	left="$left$(comm -13 <(echo "$PM_STATE_BEFORE") <(state_snapshot) | sed 's/^/ state:/' | tr '\n' ' ')"
 	# podman itself leaves its cgroup parent and $CGP/conmon (with runc too); no container cgroup may stay.
 	left="$left$(find /sys/fs/cgroup/*/"${CGP#/}" -name 'libpod-*' -type d 2>/dev/null | sed 's/^/ cgroup:/' | tr '\n' ' ')"
 	left="$left$(findmnt -rn -o TARGET | grep -E "^$P/.*/(merged|shm)$" | sed 's/^/ mount:/' | tr '\n' ' ')"
