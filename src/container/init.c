@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -173,6 +174,8 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 		return -1;
 	if (pk_process_prepare(&s->process, exe, err) < 0)
 		return -1;
+	if (s->has_personality && personality(s->personality) < 0)
+		return pk_fail_errno(err, errno, "linux.personality");
 	/* Without no_new_privs the filter can only be loaded while we still hold CAP_SYS_ADMIN: before the
 	 * credentials change (as runc). With it, it is the very last step before execve (pk_init_main). */
 	if (!s->process.no_new_privileges && load_seccomp(c, err) < 0)

@@ -87,8 +87,15 @@ static int bind_entry(int rootfd, int bundlefd, const pk_mount_t *m, const pk_mo
 
 static bool is_type(const pk_mount_t *m, const char *t) { return m->type && !strcmp(m->type, t); }
 
-static int fs_entry(int rootfd, const pk_mount_t *m, const pk_mount_opts_t *o, pk_err_t *err)
+static int fs_entry(int rootfd, const pk_mount_t *m, pk_mount_opts_t *o, const char *label, pk_err_t *err)
 {
+	/* proc and sysfs take no context; every other file system we make is labelled for the container. */
+	if (label && *label && !is_type(m, "proc") && !is_type(m, "sysfs")) {
+		size_t used = strlen(o->data);
+		int n = snprintf(o->data + used, sizeof o->data - used, "%scontext=\"%s\"", used ? "," : "", label);
+		if (n < 0 || (size_t)n >= sizeof o->data - used)
+			return pk_fail(err, "mount %s: linux.mountLabel too long", m->destination);
+	}
 	/* proc and sysfs give the container a view of the kernel: their destination must be a real directory
 	 * of the rootfs, never a symlink the image planted (CVE-2019-16884, CVE-2019-19921 class). */
 	if (is_type(m, "proc") || is_type(m, "sysfs")) {
@@ -135,5 +142,5 @@ int pk_mount_entry(const pk_mount_ctx_t *ctx, const pk_mount_t *m, pk_err_t *err
 			       m->destination);
 	if (is_type(m, "cgroup"))
 		return pk_cgroupfs_mount(ctx->rootfd, m, &o, ctx->cgroupns, err);
-	return fs_entry(ctx->rootfd, m, &o, err);
+	return fs_entry(ctx->rootfd, m, &o, ctx->mount_label, err);
 }

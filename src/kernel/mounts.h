@@ -6,6 +6,7 @@ typedef struct pk_mount_ctx {
 	int rootfd;   /* the rootfs, everything is resolved inside it */
 	int bundlefd; /* relative bind sources are taken from the bundle */
 	bool cgroupns; /* the container has a new cgroup namespace */
+	const char *mount_label; /* linux.mountLabel: the SELinux context of the file systems we mount */
 } pk_mount_ctx_t;
 
 /* Mount one entry of `mounts` at its destination inside the rootfs. */

@@ -1,11 +1,14 @@
 #include "kernel/process.h"
 #include "kernel/caps.h"
 #include "kernel/inroot.h"
+#include "kernel/lsm.h"
 #include "util/cleanup.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/close_range.h>
+#include <linux/ioprio.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -13,6 +16,15 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+/* struct sched_attr as sched_setattr(2) takes it (glibc 2.36 has no wrapper). */
+struct sched_attr_v1 {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+};
 
 static const char *env_get(char **env, const char *name)
 {
@@ -76,6 +88,23 @@ int pk_process_prepare(const pk_process_t *p, char exe[PATH_MAX], pk_err_t *err)
 		if (setrlimit(p->rlimits[i].resource, &rl) < 0)
 			return pk_fail_errno(err, errno, "process.rlimits[%zu]", i);
 	}
+	if (p->has_io_priority &&
+	    syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE(p->io_class, p->io_priority)) < 0)
+		return pk_fail_errno(err, errno, "process.ioPriority");
+	if (p->has_scheduler) {
+		struct sched_attr_v1 attr = {
+			.size = sizeof attr,
+			.sched_policy = (uint32_t)p->sched_policy,
+			.sched_flags = p->sched_flags,
+			.sched_nice = p->sched_nice,
+			.sched_priority = (uint32_t)p->sched_priority,
+			.sched_runtime = p->sched_runtime,
+			.sched_deadline = p->sched_deadline,
+			.sched_period = p->sched_period,
+		};
+		if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+			return pk_fail_errno(err, errno, "process.scheduler");
+	}
 	if (enter_cwd(p->cwd ? p->cwd : "/", err) < 0)
 		return -1;
 	return pk_process_find_exe(p, exe, err);
@@ -126,6 +155,8 @@ void pk_process_close_fds(int preserve_fds)
 int pk_process_exec(const pk_process_t *p, const char *exe, pk_err_t *err)
 {
 	char *empty[] = {NULL};
+	if (pk_lsm_set_exec_label(p, err) < 0)
+		return -1;
 	execve(exe, p->args, p->env ? p->env : empty);
 	return pk_fail_errno(err, errno, "exec %s", exe);
 }

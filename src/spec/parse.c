@@ -914,7 +914,8 @@ int pk_spec_parse(pk_spec_t *spec, const char *json_text, size_t len, pk_err_t *
 	    pk_seccomp_parse(json_object_get(json_object_get(root, "linux"), "seccomp"), &spec->seccomp, err) < 0 ||
 	    pk_resources_parse(json_object_get(json_object_get(root, "linux"), "resources"), "linux.resources",
 			       &spec->resources, err) < 0 ||
-	    pk_resources_add_default_devices(&spec->resources, spec->devices, spec->n_devices, err) < 0) {
+	    pk_resources_add_default_devices(&spec->resources, spec->devices, spec->n_devices, err) < 0 ||
+	    pk_spec_parse_process_extras(root, spec, err) < 0) {
 		pk_spec_free(spec);
 		return one_line(err);
 	}

@@ -168,6 +168,15 @@ typedef struct pk_process {
 	int oom_score_adj;
 	bool has_oom_score_adj;
 	char *apparmor_profile, *selinux_label;
+	/* process.ioPriority */
+	bool has_io_priority;
+	int io_class; /* IOPRIO_CLASS_* */
+	int io_priority;
+	/* process.scheduler */
+	bool has_scheduler;
+	int sched_policy; /* SCHED_* */
+	int sched_nice, sched_priority;
+	uint64_t sched_flags, sched_runtime, sched_deadline, sched_period;
 } pk_process_t;
 
 typedef struct pk_spec {
@@ -196,6 +205,9 @@ typedef struct pk_spec {
 	char *mount_label;
 	pk_seccomp_t seccomp;
 	pk_resources_t resources;
+	bool has_personality;
+	unsigned long personality; /* linux.personality: PER_LINUX or PER_LINUX32, with flags */
+	bool has_intel_rdt;        /* linux.intelRdt given */
 	json_t *annotations; /* object, may be NULL */
 	json_t *raw;         /* the whole config as parsed */
 } pk_spec_t;
@@ -214,6 +226,9 @@ void pk_resources_free(pk_resources_t *r);
 bool pk_resources_has_limits(const pk_resources_t *r);
 /* After the config's device rules: the devices every container may use, and its linux.devices. */
 int pk_resources_add_default_devices(pk_resources_t *r, const pk_device_t *devices, size_t n_devices, pk_err_t *err);
+
+/* process.ioPriority, process.scheduler, linux.personality, linux.intelRdt (called by pk_spec_parse). */
+int pk_spec_parse_process_extras(json_t *root, pk_spec_t *spec, pk_err_t *err);
 
 /* linux.seccomp of a config (called by pk_spec_parse). */
 int pk_seccomp_parse(json_t *seccomp, pk_seccomp_t *out, pk_err_t *err);

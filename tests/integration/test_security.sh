@@ -117,3 +117,65 @@ test_seccomp_notify_without_listener_is_refused() {
 	assert_match 'listenerPath' "$(cat "$T/err")" "error names the field"
 	assert_no_leftovers c1
 }
+
+test_io_priority_scheduler_personality() {
+	local b out
+	b=$(bundle b '.process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 6} |
+		.process.scheduler = {"policy": "SCHED_BATCH", "nice": 7} | .linux.personality = {"domain": "LINUX32"} |
+		.process.args = ["sh", "-c", "ionice -p $$; awk \"{print \\$19}\" /proc/$$/stat; grep -o \"^policy.*\" /proc/$$/sched | tr -s \" \"; uname -m"]')
+	out=$(pk run --bundle "$b" c1) || fail "run: $out"
+	assert_match 'best-effort: prio 6|best.effort.*6' "$(echo "$out" | sed -n 1p)" "io priority (ionice)"
+	assert_eq 7 "$(echo "$out" | sed -n 2p)" "nice"
+	assert_match 'policy : 3' "$(echo "$out" | sed -n 3p)" "SCHED_BATCH is policy 3"
+	assert_match '^i[3-6]86$' "$(echo "$out" | sed -n 4p)" "uname -m under the LINUX32 personality"
+}
+
+test_bad_process_settings_are_refused() {
+	local b bad
+	for bad in '.process.ioPriority = {"class": "IOPRIO_CLASS_FAST", "priority": 1}' \
+		'.process.scheduler = {"policy": "SCHED_NOW"}' '.linux.personality = {"domain": "WIN32"}' \
+		'.process.rlimits += [{"type": "RLIMIT_FLY", "soft": 1, "hard": 1}]'; do
+		b=$(bundle b "$bad")
+		pk create --bundle "$b" c1 2>"$T/err" && fail "create accepted: $bad"
+		assert_match '(ioPriority|scheduler|personality|rlimits)' "$(cat "$T/err")" "error for $bad"
+		assert_no_leftovers c1
+	done
+}
+
+test_lsm_labels_without_the_lsm_are_refused() {
+	local b
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] || [ -e /sys/fs/selinux/enforce ]; then
+		echo "an LSM is active on this host: the refusal cannot be shown here"; exit 77
+	fi
+	for bad in '.process.apparmorProfile = "docker-default"' '.process.selinuxLabel = "system_u:system_r:container_t:s0"' \
+		'.linux.mountLabel = "system_u:object_r:container_file_t:s0"' '.linux.intelRdt = {"closID": "x"}'; do
+		b=$(bundle b "$bad")
+		pk create --bundle "$b" c1 2>"$T/err" && fail "create accepted $bad on a host without that LSM"
+		assert_match '(apparmorProfile|selinuxLabel|mountLabel|intelRdt).*not' "$(cat "$T/err")" "error for $bad"
+		assert_no_leftovers c1
+	done
+}
+
+# CVE-2022-29162 class: runc exec gave processes inheritable capabilities the config never granted, so a
+# program with file capabilities could gain them. Inheritable must be exactly the config's, in run and exec.
+test_inheritable_capabilities_are_only_the_configs() {
+	local b out
+	b=$(bundle b '.process.args = ["sleep", "100"]')
+	pk run --detach --bundle "$b" c1 || fail "run"
+	out=$(pk exec c1 grep -E '^Cap(Inh|Amb):' /proc/self/status)
+	assert_match 'CapInh:[[:space:]]+0000000000000000' "$out" "exec: no inheritable capabilities"
+	assert_match 'CapAmb:[[:space:]]+0000000000000000' "$out" "exec: no ambient capabilities"
+	out=$(pk exec --cap CAP_NET_ADMIN c1 grep -E '^CapInh:' /proc/self/status)
+	assert_match 'CapInh:[[:space:]]+0000000000000000' "$out" "exec --cap does not add to the inheritable set"
+}
+
+test_default_config_masks_proc_and_sys_and_denies_host_devices() {
+	local out
+	out=$(pk run --bundle "$(bundle b '.process.args = ["sh", "-c",
+		"echo kcore=$(cat /proc/kcore 2>/dev/null | wc -c); echo firmware=$(ls /sys/firmware | wc -l); echo 1 > /proc/sysrq-trigger 2>/dev/null && echo sysrq-written; touch /proc/sys/kernel/x 2>/dev/null && echo sys-written; mknod /tmp/sda b 8 0 2>/dev/null && echo mknod-ok; echo dev=$(ls /dev | tr \"\\n\" \" \")"]')" c1)
+	assert_match 'kcore=0' "$out" "/proc/kcore reads empty (or is absent)"
+	assert_match 'firmware=0' "$out" "/sys/firmware is empty"
+	case $out in *sysrq-written* | *sys-written* | *mknod-ok*) fail "a host path was writable or a block device made: $out" ;; esac
+	case $(echo "$out" | grep '^dev=') in *sda* | *vda* | *" mem "* | *kmsg*) fail "a host device is in /dev: $out" ;; esac
+	return 0
+}
