@@ -232,7 +232,9 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		pk_ns_close_fds(ns_fds);
 		return -1;
 	}
-	if (pk_seccomp_compile(&spec->seccomp, &j->seccomp, err) < 0) {
+	char cache[PATH_MAX];
+	snprintf(cache, sizeof cache, "%s/.seccomp-cache", o->root);
+	if (pk_seccomp_compile(&spec->seccomp, cache, &j->seccomp, err) < 0) {
 		pk_ns_close_fds(ns_fds);
 		return -1;
 	}

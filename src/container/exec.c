@@ -144,7 +144,9 @@ int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, int *tty_master, 
 	if (ns_flags < 0)
 		return -1;
 	pk_seccomp_prog_t seccomp;
-	if (pk_seccomp_compile(o->seccomp, &seccomp, err) < 0)
+	char cache[PATH_MAX];
+	snprintf(cache, sizeof cache, "%s/.seccomp-cache", o->root);
+	if (pk_seccomp_compile(o->seccomp, cache, &seccomp, err) < 0)
 		return -1;
 	_cleanup_close_ int console_fd = -1;
 	if (o->process->terminal && o->console_socket) {

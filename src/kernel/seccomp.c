@@ -1,11 +1,15 @@
 #include "kernel/seccomp.h"
 #include "util/cleanup.h"
 #include "util/fdpass.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
@@ -62,12 +66,89 @@ static int add_rule(scmp_filter_ctx ctx, const pk_seccomp_rule_t *r, uint32_t ac
 	return 0;
 }
 
-int pk_seccomp_compile(const pk_seccomp_t *s, pk_seccomp_prog_t *out, pk_err_t *err)
+static int compile(const pk_seccomp_t *s, pk_seccomp_prog_t *out, pk_err_t *err);
+static int finish(const pk_seccomp_t *s, pk_seccomp_prog_t *out, pk_err_t *err);
+
+/* The cache entry: "POCKET-BPF 1\n", the key's length and bytes, then the instructions. */
+#define CACHE_MAGIC "POCKET-BPF 1\n"
+
+static char *cache_key(const pk_seccomp_t *s)
+{
+	const struct scmp_version *v = seccomp_version();
+	char *key = NULL;
+	if (asprintf(&key, "libseccomp %u.%u.%u\n%s", v->major, v->minor, v->micro, s->canonical) < 0)
+		return NULL;
+	return key;
+}
+
+static void cache_name(const char *key, char *name, size_t size)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a: a file name, not a proof (the key is compared whole) */
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	snprintf(name, size, "%016llx.bpf", (unsigned long long)h);
+}
+
+static bool cache_load(const char *dir, const char *key, pk_seccomp_prog_t *out)
+{
+	char name[32], path[PATH_MAX];
+	cache_name(key, name, sizeof name);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	_cleanup_free_ char *data = NULL;
+	size_t len;
+	pk_err_t ignored;
+	if (pk_read_file(path, &data, &len, &ignored) < 0)
+		return false;
+	size_t klen = strlen(key), head = sizeof CACHE_MAGIC - 1;
+	if (len <= head + klen + 1 || memcmp(data, CACHE_MAGIC, head) || memcmp(data + head, key, klen) ||
+	    data[head + klen] != '\0')
+		return false;
+	size_t off = head + klen + 1, n = len - off;
+	if (n == 0 || n % sizeof(struct sock_filter) || n / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return false;
+	if (!(out->insns = malloc(n)))
+		return false;
+	memcpy(out->insns, data + off, n);
+	out->len = (unsigned short)(n / sizeof(struct sock_filter));
+	return true;
+}
+
+static void cache_store(const char *dir, const char *key, const pk_seccomp_prog_t *p)
+{
+	char name[32];
+	cache_name(key, name, sizeof name);
+	size_t head = sizeof CACHE_MAGIC - 1, klen = strlen(key) + 1, n = (size_t)p->len * sizeof(struct sock_filter);
+	_cleanup_free_ char *data = malloc(head + klen + n);
+	pk_err_t ignored;
+	if (!data || (mkdir(dir, 0700) < 0 && errno != EEXIST))
+		return;
+	memcpy(data, CACHE_MAGIC, head);
+	memcpy(data + head, key, klen);
+	memcpy(data + head + klen, p->insns, n);
+	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd >= 0)
+		pk_write_file_atomic_at(dfd, name, data, head + klen + n, 0600, &ignored);
+}
+
+int pk_seccomp_compile(const pk_seccomp_t *s, const char *cache_dir, pk_seccomp_prog_t *out, pk_err_t *err)
 {
 	memset(out, 0, sizeof *out);
 	out->listener_sock = -1;
 	if (!s->present)
 		return 0;
+	_cleanup_free_ char *key = cache_dir ? cache_key(s) : NULL;
+	if (key && cache_load(cache_dir, key, out)) {
+		pk_debug("linux.seccomp: compiled filter from the cache");
+	} else if (compile(s, out, err) < 0) {
+		return -1;
+	} else if (key) {
+		cache_store(cache_dir, key, out);
+	}
+	return finish(s, out, err);
+}
+
+static int compile(const pk_seccomp_t *s, pk_seccomp_prog_t *out, pk_err_t *err)
+{
 	uint32_t def = with_errno(s->default_action, s->has_default_errno_ret, s->default_errno_ret);
 	__attribute__((cleanup(ctx_release))) scmp_filter_ctx ctx = seccomp_init(def);
 	if (!ctx)
@@ -110,6 +191,12 @@ int pk_seccomp_compile(const pk_seccomp_t *s, pk_seccomp_prog_t *out, pk_err_t *
 		return pk_fail_errno(err, errno ? errno : EIO, "linux.seccomp: read the filter");
 	}
 	out->len = (unsigned short)(st.st_size / (off_t)sizeof(struct sock_filter));
+	return 0;
+}
+
+/* What is not in the compiled program: the flags, and the listener's connection. */
+static int finish(const pk_seccomp_t *s, pk_seccomp_prog_t *out, pk_err_t *err)
+{
 	out->flags = s->flags;
 	if (s->listener_path) {
 		/* Connected here, in the runtime's mount namespace, where listenerPath means what it says. */

@@ -12,7 +12,10 @@ typedef struct pk_seccomp_prog {
 	const char *listener_metadata;
 } pk_seccomp_prog_t;
 
-int pk_seccomp_compile(const pk_seccomp_t *s, pk_seccomp_prog_t *out, pk_err_t *err);
+/* Compiling a large profile costs milliseconds of libseccomp work; the result is kept in cache_dir (may be
+ * NULL: no cache), keyed by the profile's canonical JSON and the libseccomp version, and checked against
+ * the whole key when read back, so no two profiles can ever share an entry. */
+int pk_seccomp_compile(const pk_seccomp_t *s, const char *cache_dir, pk_seccomp_prog_t *out, pk_err_t *err);
 void pk_seccomp_prog_free(pk_seccomp_prog_t *p);
 /* Load the program into the calling thread. Without no_new_privs this needs CAP_SYS_ADMIN. With a
  * listener, the notify fd goes to it with the container process state (config-linux.md "Seccomp"):

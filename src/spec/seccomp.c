@@ -249,6 +249,10 @@ int pk_seccomp_parse(json_t *seccomp, pk_seccomp_t *out, pk_err_t *err)
 		pk_seccomp_free(out);
 		return -1;
 	}
+	if (!(out->canonical = json_dumps(seccomp, JSON_COMPACT | JSON_SORT_KEYS))) {
+		pk_seccomp_free(out);
+		return pk_fail_errno(err, ENOMEM, "linux.seccomp");
+	}
 	return 0;
 }
 
@@ -264,6 +268,7 @@ void pk_seccomp_free(pk_seccomp_t *s)
 	free(s->archs);
 	free(s->listener_path);
 	free(s->listener_metadata);
+	free(s->canonical);
 	memset(s, 0, sizeof *s);
 }
 

@@ -118,6 +118,7 @@ typedef struct pk_seccomp {
 	char *listener_path, *listener_metadata;
 	pk_seccomp_rule_t *rules;
 	size_t n_rules;
+	char *canonical; /* the profile as canonical JSON (sorted keys): the compiled-filter cache's key */
 } pk_seccomp_t;
 
 /* linux.resources (config-linux.md "Control groups"): the values as the config gives them; the cgroup

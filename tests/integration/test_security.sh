@@ -179,3 +179,21 @@ test_default_config_masks_proc_and_sys_and_denies_host_devices() {
 	case $(echo "$out" | grep '^dev=') in *sda* | *vda* | *" mem "* | *kmsg*) fail "a host device is in /dev: $out" ;; esac
 	return 0
 }
+
+test_seccomp_compiled_once_per_profile() {
+	local b out
+	b=$(bundle b '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]} |
+		.process.args = ["sh", "-c", "mkdir /tmp/x 2>&1 | grep -c \"not permitted\""]')
+	out=$(pk --debug run --bundle "$b" c1 2>"$T/log1")
+	assert_eq 1 "$out" "filter works when compiled"
+	grep -q 'from the cache' "$T/log1" && fail "first run claims a cached filter"
+	out=$(pk --debug run --bundle "$b" c2 2>"$T/log2")
+	assert_eq 1 "$out" "filter works from the cache"
+	grep -q 'from the cache' "$T/log2" || fail "second run of the same profile compiled it again"
+	# A damaged entry is never trusted: truncate it, and the filter is compiled again and still works.
+	for f in "$ROOT"/.seccomp-cache/*.bpf; do truncate -s 20 "$f"; done
+	out=$(pk --debug run --bundle "$b" c3 2>"$T/log3")
+	assert_eq 1 "$out" "filter works after the cache entry was damaged"
+	grep -q 'from the cache' "$T/log3" && fail "a damaged cache entry was used"
+	return 0
+}
