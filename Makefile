@@ -17,7 +17,7 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 DEB_BUILD  := gcc make pkg-config libc6-dev libjansson-dev libseccomp-dev busybox-static jq iproute2
-DEB_TEST   := $(DEB_BUILD) iproute2 util-linux procps jq
+DEB_TEST   := $(DEB_BUILD) iproute2 util-linux bsdutils procps passwd uidmap jq
 
 .PHONY: all clean check unit integration demo deps-build deps-test bundle
 
@@ -59,9 +59,9 @@ integration: $(BUILD)/pocket bundle $(HELPERS)
 
 # The test command (README, .ci/run): unit tests, then integration tests against the real kernel.
 check:
-	$(MAKE) deps-test
+	$(MAKE) deps-test vm-deps
 	$(MAKE) all bundle $(HELPERS) $(UNIT_BINS)
-	tests/run-all.sh $(BUILD)
+	VM_TESTS="$(VM_TESTS)" tests/run-all.sh $(BUILD)
 
 demo:
 	$(MAKE) deps-build
@@ -108,7 +108,7 @@ bench:
 # Integration tests on a pure cgroup v2 host: a qemu guest booting Debian's 6.1 kernel on the host's own files
 # (tests/vm/README.md). Never part of the host's own `make check` run of the same files.
 DEB_VM     := linux-image-amd64 qemu-system-x86 busybox-static
-VM_TESTS   := tests/integration/test_lifecycle.sh
+VM_TESTS   := tests/integration/test_cgroups.sh
 
 .PHONY: vm-deps check-v2
 

@@ -26,6 +26,12 @@ echo "# integration, every fast path disabled (--debug-fallback=all)"
 POCKET_GLOBAL_FLAGS=--debug-fallback=all "$here/integration/run.sh" "$build/pocket" "$build/bundle" "$build/probe" \
 	"$here"/integration/test_escapes.sh "$here"/integration/test_rootfs.sh "$here"/integration/test_cgroups.sh | tee "$log"
 count "$log"
+# Most users run pure cgroup v2: the cgroup tests again, in a qemu guest booted with it (tests/vm/).
+echo "# integration on a pure cgroup v2 host (qemu guest): ${VM_TESTS:-tests/integration/test_cgroups.sh}"
+"$here/vm/run-in-guest.sh" "$here/integration/run.sh" "$build/pocket" "$build/bundle" "$build/probe" \
+	${VM_TESTS:-$here/integration/test_cgroups.sh} | tee "$log"
+[ "${PIPESTATUS[0]}" -le 1 ] || { echo "the guest did not run the tests"; fail=$((fail + 1)); }
+count "$log"
 rm -f "$log"
 echo "all: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
 	const char *section, *key; /* where the flag goes in linux.resources */
@@ -101,7 +102,9 @@ int pk_cmd_update(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 	}
 	if (u.file) {
 		_cleanup_free_ char *text = NULL;
-		if (pk_read_file(!strcmp(u.file, "-") ? "/dev/stdin" : u.file, &text, NULL, err) < 0) {
+		int rc = !strcmp(u.file, "-") ? pk_read_fd(STDIN_FILENO, "stdin", &text, NULL, err)
+					      : pk_read_file(u.file, &text, NULL, err);
+		if (rc < 0) {
 			json_decref(u.res);
 			return pk_err_wrap(err, "--resources");
 		}

@@ -13,6 +13,11 @@ int pk_read_file_at(int dirfd, const char *name, char **out, size_t *len, pk_err
 	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return pk_fail_errno(err, errno, "open %s", name);
+	return pk_read_fd(fd, name, out, len, err);
+}
+
+int pk_read_fd(int fd, const char *name, char **out, size_t *len, pk_err_t *err)
+{
 	size_t cap = 4096, n = 0;
 	_cleanup_free_ char *buf = malloc(cap);
 	if (!buf)

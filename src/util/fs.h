@@ -8,6 +8,8 @@
 /* Read a whole file into a NUL-terminated heap buffer. */
 int pk_read_file(const char *path, char **out, size_t *len, pk_err_t *err);
 int pk_read_file_at(int dirfd, const char *name, char **out, size_t *len, pk_err_t *err);
+/* The rest of an open fd (e.g. stdin); `name` is for the error. */
+int pk_read_fd(int fd, const char *name, char **out, size_t *len, pk_err_t *err);
 /* Write data to dirfd/name atomically: a temp file in the same directory, fsync-free rename. */
 int pk_write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode, pk_err_t *err);
 int pk_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode, pk_err_t *err);

@@ -181,8 +181,12 @@ test_device_rules_deny_on_v1() {
 
 test_events_stats_and_oom() {
 	local b out
+	mkdir -p "$T/out"
+	# The container waits for our word before it overruns its memory, so the stats come first however
+	# slow the machine (the qemu guest is).
 	b=$(bundle b '.linux.resources = {"memory": {"limit": 33554432, "swap": 33554432}, "pids": {"limit": 50}} |
-		.process.args = ["sh", "-c", "sleep 1; dd if=/dev/zero of=/dev/shm/fill bs=1M count=128; sleep 1"]')
+		.mounts += [{"destination": "/tmp", "type": "bind", "source": "'"$T"'/out", "options": ["rbind"]}] |
+		.process.args = ["sh", "-c", "while [ ! -e /tmp/go ]; do sleep 0.1; done; dd if=/dev/zero of=/dev/shm/fill bs=1M count=128; sleep 1"]')
 	pk run --detach --bundle "$b" c1 || fail "run"
 	out=$(pk events --stats c1) || fail "events --stats"
 	assert_eq stats "$(echo "$out" | jq -r .type)" "type"
@@ -192,7 +196,12 @@ test_events_stats_and_oom() {
 	[ "$(echo "$out" | jq -r .data.memory.usage.usage)" -gt 0 ] || fail "memory usage"
 	[ "$(echo "$out" | jq -r .data.cpu.usage.total)" -gt 0 ] || fail "cpu usage"
 	# events ends by itself when the container does (after dd is OOM-killed); timeout is only a guard.
-	out=$(timeout 30 "$POCKET" --root "$ROOT" events --interval 1s c1)
+	timeout 120 "$POCKET" --root "$ROOT" events --interval 1s c1 >"$T/events" &
+	local ev=$!
+	sleep 0.5
+	touch "$T/out/go"
+	wait $ev
+	out=$(cat "$T/events")
 	assert_match '"type":"oom","id":"c1"' "$out" "an OOM event"
 	assert_match '"type":"stats"' "$out" "periodic stats"
 	pk events --interval 5x c1 2>"$T/err" && fail "a bad --interval was accepted"
