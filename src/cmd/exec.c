@@ -3,6 +3,7 @@
 #include "cmd/cmd.h"
 #include "container/container.h"
 #include "kernel/terminal.h"
+#include "kernel/caps.h"
 #include "kernel/selfexe.h"
 #include "spec/caps.h"
 #include "util/cleanup.h"
@@ -251,6 +252,7 @@ int pk_cmd_exec(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 	}
 	if (apply_flags(p, &f, argc - first - 1, argv + first + 1, err) < 0)
 		goto out;
+	pk_caps_drop_unknown_to_kernel(&p->caps);
 	if (pk_selfexe_protect(&spec, &p->caps, err) < 0)
 		goto out;
 	unsigned long listen_fds = 0;

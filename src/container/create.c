@@ -6,6 +6,7 @@
 #include "cgroup/cgroup.h"
 #include "container/sync.h"
 #include "kernel/hooks.h"
+#include "kernel/caps.h"
 #include "kernel/lsm.h"
 #include "kernel/namespaces.h"
 #include "kernel/process.h"
@@ -151,6 +152,7 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		return pk_fail(err, "process: required to create a container");
 	if (pk_lsm_check(spec, err) < 0)
 		return -1;
+	pk_caps_drop_unknown_to_kernel(&spec->process.caps);
 
 	int ns_fds[PK_NS_COUNT];
 	if (pk_ns_open_paths(spec, ns_fds, err) < 0)

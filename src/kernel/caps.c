@@ -1,5 +1,7 @@
 #include "kernel/caps.h"
+#include "spec/caps.h"
 #include "util/fs.h"
+#include "util/log.h"
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdlib.h>
@@ -16,6 +18,24 @@ static int last_cap(void)
 		last = atoi(text);
 	free(text);
 	return last;
+}
+
+void pk_caps_drop_unknown_to_kernel(pk_caps_t *caps)
+{
+	int last = last_cap();
+	if (!caps->present || last >= 63)
+		return;
+	uint64_t known = (2ULL << last) - 1;
+	uint64_t all = caps->bounding | caps->effective | caps->inheritable | caps->permitted | caps->ambient;
+	for (int c = last + 1; c < 64; c++)
+		if (all & (1ULL << c))
+			pk_warn("process.capabilities: %s is unknown to this kernel (its last is %d); skipped",
+				pk_cap_name(c) ? pk_cap_name(c) : "a capability", last);
+	caps->bounding &= known;
+	caps->effective &= known;
+	caps->inheritable &= known;
+	caps->permitted &= known;
+	caps->ambient &= known;
 }
 
 int pk_caps_prepare(const pk_caps_t *caps, pk_err_t *err)

@@ -189,10 +189,11 @@ podman_image() {
 # so what appears there during a test is the test's own.
 POCKET_DEFAULT_ROOT=/run/pocket
 RUNC_DEFAULT_ROOT=/run/runc
+# Only podman's ids (64 hex digits): other users of this machine may run pocket or runc with the default root.
 state_snapshot() {
 	local d
 	for d in "$POCKET_DEFAULT_ROOT" "$RUNC_DEFAULT_ROOT"; do
-		[ -d "$d" ] && find "$d" -mindepth 1 -maxdepth 1 -type d
+		[ -d "$d" ] && find "$d" -mindepth 1 -maxdepth 1 -type d -regextype egrep -regex '.*/[0-9a-f]{64}'
 	done | sort
 }
 
