@@ -4,19 +4,11 @@
 #include <signal.h>
 #include <string.h>
 
-static int on_kill_opt(void *ctx, int id, const char *v, pk_err_t *err)
-{
-	(void)id;
-	(void)err;
-	*(bool *)ctx = !strcmp(v, "true");
-	return 0;
-}
-
 int pk_cmd_kill(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 {
 	static const pk_opt_t opts[] = {{"all", 'a', false, 0}};
 	bool all = false;
-	int first = pk_args_parse(argc, argv, opts, 1, on_kill_opt, &all, err);
+	int first = pk_args_parse(argc, argv, opts, 1, pk_args_one_bool, &all, err);
 	if (first < 0)
 		return -1;
 	if (argc - first < 1 || argc - first > 2)

@@ -117,21 +117,6 @@ static int fail(struct ctx *c, const char *fmt, ...)
 	return pk_fail(c->err, "%s: %s", c->len ? c->path : "(top level)", msg);
 }
 
-/* Config strings may hold any character; keep the message on one line and free of terminal escapes. */
-static int one_line(pk_err_t *err)
-{
-	char in[sizeof err->msg];
-	size_t o = 0;
-	memcpy(in, err->msg, sizeof in);
-	for (const unsigned char *p = (const unsigned char *)in; *p && o + 5 < sizeof err->msg; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			o += (size_t)snprintf(err->msg + o, sizeof err->msg - o, "\\x%02x", *p);
-		else
-			err->msg[o++] = (char)*p;
-	}
-	err->msg[o] = '\0';
-	return -1;
-}
 
 static int fail_oom(struct ctx *c) { return pk_fail_errno(c->err, ENOMEM, "%s", c->len ? c->path : "config"); }
 
@@ -904,7 +889,7 @@ int pk_spec_parse(pk_spec_t *spec, const char *json_text, size_t len, pk_err_t *
 	}
 	if (!root) {
 		pk_fail(err, "not valid JSON: %s at line %d column %d", jerr.text, jerr.line, jerr.column);
-		return one_line(err);
+		return pk_err_one_line(err);
 	}
 	struct ctx c = {.err = err};
 	if (!json_is_object(root))
@@ -917,7 +902,7 @@ int pk_spec_parse(pk_spec_t *spec, const char *json_text, size_t len, pk_err_t *
 	    pk_resources_add_default_devices(&spec->resources, spec->devices, spec->n_devices, err) < 0 ||
 	    pk_spec_parse_process_extras(root, spec, err) < 0) {
 		pk_spec_free(spec);
-		return one_line(err);
+		return pk_err_one_line(err);
 	}
 	return 0;
 }
@@ -953,7 +938,7 @@ static int load(pk_spec_t *spec, const char *path, pk_err_t *err)
 int pk_spec_load(pk_spec_t *spec, const char *path, pk_err_t *err)
 {
 	memset(spec, 0, sizeof *spec);
-	return load(spec, path, err) < 0 ? one_line(err) : 0;
+	return load(spec, path, err) < 0 ? pk_err_one_line(err) : 0;
 }
 
 static void strv_free(char **v)

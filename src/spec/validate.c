@@ -9,21 +9,6 @@
 
 #define IDMAP_MAX_RANGES 340 /* UID_GID_MAP_MAX_EXTENTS since Linux 4.15 */
 
-/* Config strings may hold any character; keep the message on one line and free of terminal escapes. */
-static int one_line(pk_err_t *err)
-{
-	char in[sizeof err->msg];
-	size_t o = 0;
-	memcpy(in, err->msg, sizeof in);
-	for (const unsigned char *p = (const unsigned char *)in; *p && o + 5 < sizeof err->msg; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			o += (size_t)snprintf(err->msg + o, sizeof err->msg - o, "\\x%02x", *p);
-		else
-			err->msg[o++] = (char)*p;
-	}
-	err->msg[o] = '\0';
-	return -1;
-}
 
 static bool ns_new(const pk_spec_t *s, enum pk_ns_type t) { return s->ns[t].present && !s->ns[t].path; }
 
@@ -264,6 +249,6 @@ int pk_spec_validate(const pk_spec_t *spec, pk_err_t *err)
 	};
 	for (size_t i = 0; i < PK_ARRAY_SIZE(checks); i++)
 		if (checks[i](spec, err) < 0)
-			return one_line(err);
+			return pk_err_one_line(err);
 	return 0;
 }

@@ -71,3 +71,11 @@ int pk_args_uint(const char *flag, const char *value, unsigned long *out, pk_err
 	*out = v;
 	return 0;
 }
+
+int pk_args_one_bool(void *ctx, int id, const char *value, pk_err_t *err)
+{
+	(void)id;
+	(void)err;
+	*(bool *)ctx = !strcmp(value, "true");
+	return 0;
+}

@@ -21,5 +21,8 @@ typedef int (*pk_opt_cb)(void *ctx, int id, const char *value, pk_err_t *err);
 int pk_args_parse(int argc, char **argv, const pk_opt_t *opts, int n_opts, pk_opt_cb cb, void *ctx,
 		  pk_err_t *err);
 
+/* A callback for a verb whose one flag is a boolean: ctx is the bool. */
+int pk_args_one_bool(void *ctx, int id, const char *value, pk_err_t *err);
+
 /* Parse a non-negative decimal integer flag value. */
 int pk_args_uint(const char *flag, const char *value, unsigned long *out, pk_err_t *err);

@@ -40,3 +40,18 @@ int pk_err_wrap(pk_err_t *err, const char *fmt, ...)
 	err->msg[sizeof err->msg - 1] = '\0';
 	return -1;
 }
+
+int pk_err_one_line(pk_err_t *err)
+{
+	char in[sizeof err->msg];
+	size_t o = 0;
+	memcpy(in, err->msg, sizeof in);
+	for (const unsigned char *p = (const unsigned char *)in; *p && o + 5 < sizeof err->msg; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			o += (size_t)snprintf(err->msg + o, sizeof err->msg - o, "\\x%02x", *p);
+		else
+			err->msg[o++] = (char)*p;
+	}
+	err->msg[o] = '\0';
+	return -1;
+}

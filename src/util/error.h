@@ -16,5 +16,8 @@ typedef struct pk_err {
 int pk_fail(pk_err_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same, with errno appended as ": strerror(errnum)". */
 int pk_fail_errno(pk_err_t *err, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Escape control characters in the message (a config's strings may hold any), so it stays one line and
+ * cannot drive a terminal; returns -1. */
+int pk_err_one_line(pk_err_t *err);
 /* Prepend "context: " to the message already in err; returns -1. */
 int pk_err_wrap(pk_err_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
