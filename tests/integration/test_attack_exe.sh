@@ -8,7 +8,7 @@
 attack_config='del(.linux.namespaces[] | select(.type == "pid")) |
 	.process.capabilities.bounding += ["CAP_SYS_PTRACE"] | .process.capabilities.effective += ["CAP_SYS_PTRACE"] |
 	.process.capabilities.permitted += ["CAP_SYS_PTRACE"] |
-	.mounts += [{"destination": "/out", "type": "bind", "source": "OUT", "options": ["rbind", "rw"]}] |
+	.mounts += [{"destination": "/tmp", "type": "bind", "source": "OUT", "options": ["rbind", "rw"]}] |
 	.process.args = ["sleep", "100"]'
 
 test_runtime_binary_cannot_be_rewritten_through_proc_exe() {
@@ -22,17 +22,17 @@ test_runtime_binary_cannot_be_rewritten_through_proc_exe() {
 	victim=$(pk state c1 | jq -r .pid)
 	readlink /proc/$victim/exe >"$T/victim-exe"
 	"$T/pocket" --root "$ROOT" exec --detach --pid-file "$T/attacker.pid" c1 sh -c "
-		exec 3</proc/$victim/exe || { echo cannot-open >/out/result; exit; }
+		exec 3</proc/$victim/exe || { echo cannot-open >/tmp/result; exit; }
 		while [ -e /proc/$victim/exe ]; do sleep 0.02; done
-		if echo pwned >/proc/self/fd/3; then echo written >/out/result; else echo refused >/out/result; fi" ||
+		if echo pwned >/proc/self/fd/3; then echo written >/tmp/result; else echo refused >/tmp/result; fi" ||
 		fail "exec the attacker"
 	attacker_pid=$(cat "$T/attacker.pid")
 	sleep 0.3 # let it open the victim's exe
 	pk kill c1 KILL
-	for _ in $(seq 100); do [ -s "$T/out/result" ] && break; sleep 0.05; done
+	for _ in $(seq 100); do [ -s "$T/tmp/result" ] && break; sleep 0.05; done
 	kill "$attacker_pid" 2>/dev/null
 	assert_eq "$sum" "$(sha256sum <"$T/pocket")" "checksum of the runtime binary"
-	assert_match '^(refused|cannot-open)$' "$(cat "$T/out/result" 2>/dev/null)" "the attacker's write"
+	assert_match '^(refused|cannot-open)$' "$(cat "$T/tmp/result" 2>/dev/null)" "the attacker's write"
 	assert_match '^/memfd:pocket' "$(cat "$T/victim-exe")" "the victim ran from a sealed copy"
 }
 

@@ -78,8 +78,8 @@ test_cpu_quota_throttles() {
 test_pause_stops_a_busy_loop_and_resume_continues_it() {
 	local b a1 a2 a3
 	mkdir -p "$T/out"
-	b=$(bundle b '.mounts += [{"destination": "/out", "type": "bind", "source": "'"$T"'/out", "options": ["rbind"]}] |
-		.process.args = ["sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /out/n.new; mv /out/n.new /out/n; done"]')
+	b=$(bundle b '.mounts += [{"destination": "/tmp", "type": "bind", "source": "'"$T"'/out", "options": ["rbind"]}] |
+		.process.args = ["sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/n.new; mv /tmp/n.new /tmp/n; done"]')
 	pk run --detach --bundle "$b" c1 || fail "run"
 	sleep 0.3
 	pk pause c1 || fail "pause"

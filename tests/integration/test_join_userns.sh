@@ -5,7 +5,7 @@ test_joined_user_namespace_with_new_pid_namespace() {
 	local holder b out
 	unshare -U --map-root-user sleep 300 &
 	holder=$!
-	trap 'kill $holder 2>/dev/null' EXIT
+	on_exit "kill $holder"
 	sleep 0.2
 	b=$(bundle b '.linux.maskedPaths = [] | .linux.readonlyPaths = [] |
 		.mounts = [.mounts[] | select(.type != "sysfs" and .type != "cgroup" and .type != "devpts")] |

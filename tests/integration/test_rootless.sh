@@ -13,7 +13,7 @@ rootless_setup() {
 	echo "$RL_USER:$RL_SUB:65536" >>/etc/subgid
 	RL_UID=$(id -u "$RL_USER") RL_GID=$(id -g "$RL_USER")
 	chmod 755 "$T"
-	trap 'rootless_teardown' EXIT
+	on_exit rootless_teardown
 }
 
 rootless_teardown() {

@@ -96,7 +96,7 @@ test_seccomp_notify_hands_the_fd_to_the_listener() {
 	local b out lp
 	"$HELPERS/seccomp_listener" "$T/agent.sock" "$T/agent.state" &
 	lp=$!
-	trap 'kill $lp 2>/dev/null' EXIT
+	on_exit "kill $lp"
 	for _ in $(seq 50); do [ -S "$T/agent.sock" ] && break; sleep 0.05; done
 	b=$(bundle b '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'"$T"'/agent.sock",
 		"listenerMetadata": "hello-agent", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}

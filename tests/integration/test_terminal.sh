@@ -5,7 +5,7 @@ test_console_socket_receives_the_pty_master() {
 	local b rp
 	"$HELPERS/recvtty" "$T/console.sock" "$T/name" 30 100 >"$T/out" &
 	rp=$!
-	trap 'kill $rp 2>/dev/null' EXIT
+	on_exit "kill $rp"
 	for _ in $(seq 50); do [ -S "$T/console.sock" ] && break; sleep 0.05; done
 	b=$(bundle b '.process.terminal = true | .process.args = ["sh", "-c", "tty; stty size; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-ttys; ps -o pid,tty,args | head -2"]')
 	pk create --bundle "$b" --console-socket "$T/console.sock" c1 || fail "create"
@@ -50,7 +50,7 @@ test_exec_tty_relayed_and_through_console_socket() {
 	assert_match '20 70' "$out" "window size"
 	"$HELPERS/recvtty" "$T/console.sock" "$T/name" >"$T/out" &
 	rp=$!
-	trap 'kill $rp 2>/dev/null' EXIT
+	on_exit "kill $rp"
 	for _ in $(seq 50); do [ -S "$T/console.sock" ] && break; sleep 0.05; done
 	pk exec --tty --console-socket "$T/console.sock" --detach c1 sh -c 'tty; echo via-socket' || fail "exec --console-socket"
 	for _ in $(seq 50); do ! kill -0 $rp 2>/dev/null && break; sleep 0.1; done
