@@ -25,7 +25,7 @@ set -u
 CLIENTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RUNC=${RUNC:-$(command -v runc 2>/dev/null || echo /usr/sbin/runc)}
 # A name of this test alone (the runner's work dir and test number), for cgroups and namespaces.
-TAG=pocket-clients-$(basename "$(dirname "$T")" | tr -cd 'a-zA-Z0-9')-$(basename "$T")
+TAG=pocket-clients-$(basename "$(dirname "${T:-/x/y}")" | tr -cd 'a-zA-Z0-9')-$(basename "${T:-/x/y}")
 
 need_pkgs() {
 	local cp cmd missing=()

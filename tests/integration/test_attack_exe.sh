@@ -29,10 +29,10 @@ test_runtime_binary_cannot_be_rewritten_through_proc_exe() {
 	attacker_pid=$(cat "$T/attacker.pid")
 	sleep 0.3 # let it open the victim's exe
 	pk kill c1 KILL
-	for _ in $(seq 100); do [ -s "$T/tmp/result" ] && break; sleep 0.05; done
+	for _ in $(seq 100); do [ -s "$T/out/result" ] && break; sleep 0.05; done
 	kill "$attacker_pid" 2>/dev/null
 	assert_eq "$sum" "$(sha256sum <"$T/pocket")" "checksum of the runtime binary"
-	assert_match '^(refused|cannot-open)$' "$(cat "$T/tmp/result" 2>/dev/null)" "the attacker's write"
+	assert_match '^(refused|cannot-open)$' "$(cat "$T/out/result" 2>/dev/null)" "the attacker's write"
 	assert_match '^/memfd:pocket' "$(cat "$T/victim-exe")" "the victim ran from a sealed copy"
 }
 
