@@ -120,3 +120,20 @@ check-v2:
 	$(MAKE) vm-deps
 	$(MAKE) all bundle $(HELPERS)
 	tests/vm/run-in-guest.sh tests/integration/run.sh $(BUILD)/pocket $(BUILD)/bundle $(BUILD)/probe $(VM_TESTS)
+
+# Real clients driving pocket (tests/clients/): Debian's podman 4.3 (conmon, CNI plugins, cgroupfs) and containerd 1.6
+# (ctr, the runc v2 shim), each scenario compared with Debian's runc. Not part of `make check`: it installs the clients
+# and runs in a few minutes. Each test keeps its podman/containerd state under its own temp dir.
+DEB_CLIENTS  := podman conmon containernetworking-plugins uidmap fuse-overlayfs catatonit iptables containerd runc \
+                util-linux passwd jq
+CLIENT_TESTS := tests/clients/test_podman.sh tests/clients/test_containerd.sh
+
+.PHONY: deps-clients check-clients
+
+deps-clients:
+	@dpkg -s $(DEB_CLIENTS) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_CLIENTS); }
+
+check-clients:
+	$(MAKE) deps-test deps-clients
+	$(MAKE) all bundle $(HELPERS)
+	tests/integration/run.sh $(BUILD)/pocket $(BUILD)/bundle $(BUILD)/probe $(CLIENT_TESTS)

@@ -62,10 +62,11 @@ typedef struct pk_init_ctx {
 	bool new_userns;
 	bool no_pivot;
 	const struct pk_seccomp_prog *seccomp; /* compiled by the runtime */
-	int unshare_flags;
-	pid_t host_pid;
-	int console_fd; /* connected --console-socket, or -1 */
-	int preserve_fds; /* our pid as the runtime sees it (told by the runtime during set-up) */ /* CLONE_NEW* to unshare after joining (a joined user namespace owns them) */
+	int unshare_flags;  /* CLONE_NEW* to unshare after joining (a joined user namespace owns them) */
+	pid_t host_pid;     /* our pid as the runtime sees it (told by the runtime during set-up) */
+	int console_fd;     /* connected --console-socket, or -1 */
+	int preserve_fds;   /* fds 3..3+N-1 go on to the program */
+	int *idmap_trees;   /* per entry of mounts: filled from the runtime's messages, -1 where none */
 	int runtime_fds[2]; /* the runtime's own (state dir and its lock): closed by the init at once */
 } pk_init_ctx_t;
 

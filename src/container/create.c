@@ -7,6 +7,7 @@
 #include "container/sync.h"
 #include "kernel/hooks.h"
 #include "kernel/caps.h"
+#include "kernel/idmap_mount.h"
 #include "kernel/lsm.h"
 #include "kernel/namespaces.h"
 #include "kernel/process.h"
@@ -256,7 +257,17 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		clone_flags = 0;
 		ctx_unshare_flags = flags;
 	}
+	/* Room for the idmapped trees the init receives (our copy is unused; the child's is filled). */
+	_cleanup_free_ int *idmap_trees = malloc((spec->n_mounts + 1) * sizeof *idmap_trees);
+	if (!idmap_trees) {
+		pk_ns_close_fds(ns_fds);
+		close(sv[1]);
+		return pk_fail_errno(err, ENOMEM, "create");
+	}
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		idmap_trees[i] = -1;
 	pk_init_ctx_t ctx = {.spec = spec,
+			     .idmap_trees = idmap_trees,
 			     .rootfs = rootfs,
 			     .id = o->id,
 			     .bundle = o->bundle,
@@ -296,6 +307,13 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		return -1;
 	if (pk_process_set_oom_score(j->pid, &spec->process, err) < 0)
 		return -1;
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		if (!pk_idmap_mount_wanted(&spec->mounts[i]))
+			continue;
+		_cleanup_close_ int tree = pk_idmap_mount_prepare(&spec->mounts[i], i, bundle_fd, j->pid, err);
+		if (tree < 0 || pk_sync_send_fd(sync_fd, PK_SYNC_IDMAP_TREE, tree, err) < 0)
+			return -1;
+	}
 	if (pk_sync_send(sync_fd, PK_SYNC_GO, 0, NULL, err) < 0)
 		return -1;
 	if (ctx.unshare_flags & CLONE_NEWPID) {

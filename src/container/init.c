@@ -4,6 +4,7 @@
 #include "container/container.h"
 #include "container/sync.h"
 #include "kernel/hooks.h"
+#include "kernel/idmap_mount.h"
 #include "kernel/namespaces.h"
 #include "kernel/process.h"
 #include "kernel/rootfs.h"
@@ -92,6 +93,11 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 {
 	const pk_spec_t *s = c->spec;
 	umask(022);
+	/* The runtime's idmapped trees come first, one per such entry of mounts, in order. */
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (pk_idmap_mount_wanted(&s->mounts[i]) &&
+		    pk_sync_expect_fd(c->sync_fd, PK_SYNC_IDMAP_TREE, &c->idmap_trees[i], err) < 0)
+			return -1;
 	if (pk_sync_expect(c->sync_fd, PK_SYNC_GO, NULL, err) < 0)
 		return -1;
 	if (c->new_userns) {
@@ -136,7 +142,11 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 		return -1;
 
 	bool own_mounts = is_new(s, PK_NS_MOUNT);
-	pk_rootfs_t r = {.rootfd = -1, .bundlefd = c->bundle_fd, .root_path = c->rootfs, .no_pivot = c->no_pivot};
+	pk_rootfs_t r = {.rootfd = -1,
+			 .bundlefd = c->bundle_fd,
+			 .root_path = c->rootfs,
+			 .no_pivot = c->no_pivot,
+			 .idmap_trees = c->idmap_trees};
 	if (own_mounts && pk_rootfs_prepare(&r, s, c->new_userns || s->ns[PK_NS_USER].path, is_new(s, PK_NS_CGROUP),
 					    err) < 0) {
 		if (r.rootfd >= 0)

@@ -5,6 +5,7 @@
  *   clone3 ----------------------------------> (new namespaces)
  *   put it in its cgroup (unless clone3 did)
  *   [new userns] write uid_map/gid_map
+ *   [idmapped mounts] SYNC_IDMAP_TREE + fd -->  (one per such mount, in order)
  *   SYNC_GO -------------------------------->
  *                                            [joined userns + new pid ns] unshare, clone3(CLONE_PARENT)
  *             <------------------------------ SYNC_PID (the new init's pid); the first one exits
@@ -40,6 +41,7 @@ enum pk_sync_type {
 	PK_SYNC_TIMENS_DONE,
 	PK_SYNC_TTY, /* carries the pty master (SCM_RIGHTS) when the runtime relays the terminal */
 	PK_SYNC_PID, /* value: the pid of the init that replaces us (new pid namespace in a joined userns) */
+	PK_SYNC_IDMAP_TREE, /* carries a detached idmapped mount tree (SCM_RIGHTS) for mounts[value] */
 };
 
 typedef struct pk_sync_msg {

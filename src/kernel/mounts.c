@@ -85,6 +85,28 @@ static int bind_entry(int rootfd, int bundlefd, const pk_mount_t *m, const pk_mo
 	return apply_recursive_attrs(top, o, m->destination, err);
 }
 
+/* The runtime made the tree (kernel/idmap_mount.c); it goes in place like a bind mount's. */
+static int idmapped_entry(int rootfd, const pk_mount_t *m, const pk_mount_opts_t *o, int tree, pk_err_t *err)
+{
+	struct stat st;
+	if (fstat(tree, &st) < 0)
+		return pk_fail_errno(err, errno, "mount %s: idmapped tree", m->destination);
+	_cleanup_close_ int dst = pk_inroot_mktarget(rootfd, m->destination, !S_ISDIR(st.st_mode), err);
+	if (dst < 0)
+		return pk_err_wrap(err, "mount %s: destination", m->destination);
+	if (syscall(SYS_move_mount, tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return pk_fail_errno(err, errno, "mount %s: move the idmapped tree in place", m->destination);
+	_cleanup_close_ int top = pk_inroot_open(rootfd, m->destination, O_PATH, err);
+	if (top < 0)
+		return pk_err_wrap(err, "mount %s", m->destination);
+	unsigned long extra = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+	if (extra && pk_mount_at_fd(NULL, top, NULL, MS_REMOUNT | MS_BIND | extra | locked_flags(top), NULL) < 0)
+		return pk_fail_errno(err, errno, "mount %s: remount with options", m->destination);
+	if (o->propagation && pk_mount_at_fd(NULL, top, NULL, o->propagation, NULL) < 0)
+		return pk_fail_errno(err, errno, "mount %s: set propagation", m->destination);
+	return apply_recursive_attrs(top, o, m->destination, err);
+}
+
 static bool is_type(const pk_mount_t *m, const char *t) { return m->type && !strcmp(m->type, t); }
 
 static int fs_entry(int rootfd, const pk_mount_t *m, pk_mount_opts_t *o, const char *label, pk_err_t *err)
@@ -126,13 +148,13 @@ static int fs_entry(int rootfd, const pk_mount_t *m, pk_mount_opts_t *o, const c
 	return 0;
 }
 
-int pk_mount_entry(const pk_mount_ctx_t *ctx, const pk_mount_t *m, pk_err_t *err)
+int pk_mount_entry(const pk_mount_ctx_t *ctx, const pk_mount_t *m, size_t index, pk_err_t *err)
 {
 	pk_mount_opts_t o;
 	if (pk_mount_opts_parse(m->options, m->n_options, &o, err) < 0)
 		return pk_err_wrap(err, "mount %s", m->destination);
-	if (o.idmap || o.ridmap || m->n_uid_mappings || m->n_gid_mappings)
-		return pk_fail(err, "mount %s: idmapped mounts are not supported yet", m->destination);
+	if (ctx->idmap_trees && ctx->idmap_trees[index] >= 0)
+		return idmapped_entry(ctx->rootfd, m, &o, ctx->idmap_trees[index], err);
 	if (o.tmpcopyup)
 		pk_warn("mount %s: tmpcopyup is not supported yet; the tmpfs starts empty", m->destination);
 	if (o.bind || is_type(m, "bind"))

@@ -7,9 +7,10 @@ typedef struct pk_mount_ctx {
 	int bundlefd; /* relative bind sources are taken from the bundle */
 	bool cgroupns; /* the container has a new cgroup namespace */
 	const char *mount_label; /* linux.mountLabel: the SELinux context of the file systems we mount */
+	const int *idmap_trees;  /* per entry of mounts: a detached idmapped tree to move in place, or -1 */
 } pk_mount_ctx_t;
 
 /* Mount one entry of `mounts` at its destination inside the rootfs. */
-int pk_mount_entry(const pk_mount_ctx_t *ctx, const pk_mount_t *m, pk_err_t *err);
+int pk_mount_entry(const pk_mount_ctx_t *ctx, const pk_mount_t *m, size_t index, pk_err_t *err);
 /* mount(2) on an fd: the target is /proc/self/fd/N, which the kernel resolves to the object itself. */
 int pk_mount_at_fd(const char *source, int target_fd, const char *type, unsigned long flags, const char *data);

@@ -33,10 +33,13 @@ int pk_rootfs_prepare(pk_rootfs_t *r, const pk_spec_t *spec, bool in_userns, boo
 		return pk_fail_errno(err, errno, "root.path %s", r->root_path);
 	close(r->rootfd);
 	r->rootfd = fd;
-	pk_mount_ctx_t ctx = {
-		.rootfd = r->rootfd, .bundlefd = r->bundlefd, .cgroupns = cgroupns, .mount_label = spec->mount_label};
+	pk_mount_ctx_t ctx = {.rootfd = r->rootfd,
+			      .bundlefd = r->bundlefd,
+			      .cgroupns = cgroupns,
+			      .mount_label = spec->mount_label,
+			      .idmap_trees = r->idmap_trees};
 	for (size_t i = 0; i < spec->n_mounts; i++)
-		if (pk_mount_entry(&ctx, &spec->mounts[i], err) < 0)
+		if (pk_mount_entry(&ctx, &spec->mounts[i], i, err) < 0)
 			return pk_err_wrap(err, "mounts[%zu]", i);
 	if (pk_devices_create(r->rootfd, spec, in_userns, err) < 0)
 		return -1;

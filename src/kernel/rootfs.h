@@ -11,6 +11,7 @@ typedef struct pk_rootfs {
 	int bundlefd; /* the bundle directory */
 	const char *root_path;
 	bool no_pivot; /* move the rootfs over "/" and chroot, as where pivot_root is impossible */
+	const int *idmap_trees; /* per entry of mounts: the runtime's detached idmapped tree, or -1 */
 } pk_rootfs_t;
 
 int pk_rootfs_prepare(pk_rootfs_t *r, const pk_spec_t *spec, bool in_userns, bool cgroupns, pk_err_t *err);

@@ -69,7 +69,7 @@ json_t *pk_features(void)
 		"namespaces", names_json(namespace_names, PK_ARRAY_SIZE(namespace_names)), "capabilities",
 		capabilities_json(), "cgroup", "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0, "rdma", 1, "seccomp",
 		pk_seccomp_features(), "apparmor", "enabled", 0, "selinux", "enabled", 0,
-		"intelRdt", "enabled", 0, "mountExtensions", "idmap", "enabled", 0);
+		"intelRdt", "enabled", 0, "mountExtensions", "idmap", "enabled", 1);
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s}}", "ociVersionMin", "1.0.0", "ociVersionMax", "1.2.0",
 			 "hooks", names_json(hook_names, PK_ARRAY_SIZE(hook_names)), "mountOptions",
 			 names_json(mount_options, PK_ARRAY_SIZE(mount_options)), "linux", linux_features,

@@ -131,7 +131,8 @@ netns_snapshot() {
 # Everything podman writes goes under $P: graphroot, runroot, tmpdir (exit files, locks), static dir, volumes, the
 # CNI config dir, the events log. Containers go in the cgroup parent $CGP, which pm gives to every run and create:
 # podman puts the container at $CGP/libpod-ID and conmon at $CGP/conmon. The default network is "none", and pm
-# passes --network none unless told otherwise: only a test inside a private network namespace asks for the bridge.
+# passes --network none unless told otherwise (or --pod): only a test inside a private network namespace asks for
+# the bridge.
 podman_vars() {
 	P=$T/podman
 	CGP=/$TAG
@@ -190,7 +191,7 @@ pm_rt() {
 	shift 2
 	case $verb in
 	run | create)
-		case " $* " in *" --network"* | *" --net "* | *" --net="*) ;; *) net="--network=none" ;; esac
+		case " $* " in *" --network"* | *" --net "* | *" --net="* | *" --pod "* | *" --pod="*) ;; *) net="--network=none" ;; esac
 		podman --runtime "$rt" "$verb" --cgroup-parent "$CGP" $net "$@"
 		;;
 	*) podman --runtime "$rt" "$verb" "$@" ;;
@@ -238,7 +239,7 @@ podman_cleanup() {
 # The end of a scenario: every container removed through podman, and nothing of them left behind.
 # PM_PRIVATE_NET=1 (the bridge test) allows the bridge podman leaves in its own network namespace.
 podman_assert_clean() {
-	local left=
+	local left=''
 	timeout 60 podman rm -af -t 0 >/dev/null 2>"$T/rm.err" || fail "podman rm -af: $(cat "$T/rm.err")"
 	[ -z "$(podman ps -aq)" ] || fail "containers still listed: $(podman ps -a)"
 	left="$left$(comm -13 <(echo "$PM_STATE_BEFORE") <(state_snapshot) | sed 's/^/ state:/' | tr '\n' ' ')"
@@ -362,8 +363,11 @@ containerd_image() {
 
 containerd_cleanup() {
 	[ -n "${C:-}" ] && [ -d "$C" ] || return 0
-	local t rt d
+	local t rt d ids
+	# Shim sockets are /run/containerd/s/SHA256(ADDRESS/NAMESPACE/ID): those of a killed shim stay behind.
+	ids=$(ls "$C/state/io.containerd.runtime.v2.task/$NS" 2>/dev/null)
 	if [ -S "$C/containerd.sock" ] && kill -0 "$(cat "$C/containerd.pid" 2>/dev/null)" 2>/dev/null; then
+		ids="$ids $(timeout 10 cx container ls -q 2>/dev/null)"
 		for t in $(timeout 10 ctr --address "$C/containerd.sock" --namespace "$NS" task ls -q 2>/dev/null); do
 			timeout 10 cx task resume "$t"
 			timeout 10 cx task kill -a -s KILL "$t"
@@ -381,6 +385,9 @@ containerd_cleanup() {
 		done
 	done
 	kill_procs_mentioning "$C/"
+	for t in $ids; do
+		rm -f "/run/containerd/s/$(printf '%s' "$C/containerd.sock/$NS/$t" | sha256sum | cut -d' ' -f1)"
+	done
 	rm_cgroup_tree "/$NS"
 	umount_under "$C"
 	if [ "$CD_RUN_NEW" = 1 ]; then
@@ -390,7 +397,7 @@ containerd_cleanup() {
 }
 
 containerd_assert_clean() {
-	local left= rt
+	local left='' rt
 	[ -z "$(cx task ls -q)" ] || fail "tasks still listed: $(cx task ls)"
 	[ -z "$(cx container ls -q)" ] || fail "containers still listed: $(cx container ls)"
 	for rt in "$POCKET" "$RUNC"; do

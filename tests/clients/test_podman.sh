@@ -203,14 +203,14 @@ _bridge_in_private_netns() {
 		ip=$(podman inspect -f '{{.NetworkSettings.IPAddress}}' srv)
 		assert_match '^10\.88\.[0-9]+\.[0-9]+$' "$ip" "the server's address on the bridge ($rt)"
 		out=$(pm_rt "$rt" run --rm --network podman "$IMG" sh -c \
-			"ip addr show eth0 | grep -o 'inet 10[.]88[.][0-9.]*'; ip route | grep default; for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- -T 2 http://$ip:8080/ && break; sleep 0.3; done") ||
+			"ip addr show eth0 | grep -o 'inet 10[.]88[.][0-9.]*'; ip route | grep default; for i in 1 2 3 4 5 6 7 8 9 10; do timeout 3 wget -qO- http://$ip:8080/ && break; sleep 0.3; done") ||
 			fail "client container on the bridge ($rt): $out"
 		assert_match 'inet 10\.88\.' "$out" "the client's address ($rt)"
 		assert_match 'default via 10\.88\.0\.1' "$out" "the default route through the bridge ($rt)"
 		assert_match 'hello-from-httpd' "$out" "container to container over the bridge ($rt)"
 		out=
 		for _ in $(seq 20); do
-			out=$("$BASE/rootfs/bin/busybox" wget -qO- -T 2 "http://127.0.0.1:$port/" 2>/dev/null) && break
+			out=$(timeout 3 "$BASE/rootfs/bin/busybox" wget -qO- "http://127.0.0.1:$port/" 2>/dev/null) && break
 			sleep 0.2
 		done
 		assert_eq hello-from-httpd "$out" "published port 127.0.0.1:$port from the (private) host side ($rt)"
@@ -416,5 +416,75 @@ test_podman_update_restart_kill() {
 		assert_eq 137 "$(timeout 20 podman wait u1)" "podman wait after SIGKILL ($rt)"
 		podman rm u1 >/dev/null
 	done
+	podman_assert_clean
+}
+
+# A pod: an infra container holds the network, ipc and uts namespaces; its members join them by path.
+test_podman_pod_shares_namespaces() {
+	podman_setup
+	podman_image
+	local rt out=() infra
+	for rt in "$RUNC" "$POCKET"; do
+		podman --runtime "$rt" pod create --name p1 --network none --cgroup-parent "$CGP" >/dev/null ||
+			fail "podman pod create ($rt)"
+		pm_rt "$rt" run -d --pod p1 --name srv "$IMG" \
+			sh -c 'mkdir -p /www; echo pod-local > /www/index.html; exec httpd -f -p 8080 -h /www' >/dev/null ||
+			fail "podman run --pod ($rt)"
+		infra=$(podman pod inspect -f '{{.InfraContainerID}}' p1)
+		out+=("$(pm_rt "$rt" run --rm --pod p1 "$IMG" sh -c \
+			'for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://127.0.0.1:8080/ 2>/dev/null && break; sleep 0.3; done
+			 hostname; for n in net ipc uts pid mnt; do echo $n $(readlink /proc/self/ns/$n); done' 2>&1)") ||
+			fail "podman run --pod ($rt): ${out[-1]}"
+		local pid ns
+		pid=$(podman inspect -f '{{.State.Pid}}' "$infra")
+		for ns in net ipc uts; do
+			assert_match "^$ns $(readlink "/proc/$pid/ns/$ns" | sed 's/[][]/\\&/g')\$" "${out[-1]}" "the member is in the infra's $ns namespace ($rt)"
+		done
+		printf '%s\n' "${out[-1]}" | grep -q "^pid $(readlink "/proc/$pid/ns/pid" | sed 's/[][]/\\&/g')\$" &&
+			fail "the member shares the infra's pid namespace ($rt)"
+		assert_match '^pod-local$' "${out[-1]}" "a member reaches another over the pod's loopback ($rt)"
+		assert_match '^p1$' "${out[-1]}" "the pod's hostname ($rt)"
+		assert_eq Running "$(podman pod ps --format '{{.Status}}' --filter name=p1)" "podman pod ps ($rt)"
+		podman pod rm -f -t 0 p1 >/dev/null || fail "podman pod rm ($rt)"
+	done
+	podman_assert_clean
+}
+
+test_podman_volumes_and_tmpfs() {
+	podman_setup
+	podman_image
+	local rt out=()
+	mkdir -p "$T/vol"
+	echo host-file >"$T/vol/f"
+	for rt in "$RUNC" "$POCKET"; do
+		out+=("$(pm_rt "$rt" run --rm -v "$T/vol:/data" -v "$T/vol:/ro:ro" --tmpfs /scratch:size=1m -v named:/named "$IMG" sh -c \
+			'cat /data/f; echo from-$0 > /data/c; touch /ro/x 2>&1; touch /named/n /scratch/s && echo writable
+			 df -k /scratch | awk "NR == 2 {print \$2}"
+			 awk "\$2 ~ \"^/(data|ro|scratch|named)\$\" {split(\$4, o, \",\"); print \$2, \$3, o[1]}" /proc/self/mounts | sort' 2>&1)") ||
+			fail "podman run -v ($rt): ${out[-1]}"
+		assert_eq from-sh "$(cat "$T/vol/c")" "a file written in the volume, seen on the host ($rt)"
+		rm -f "$T/vol/c"
+	done
+	assert_match '^host-file$' "${out[1]}" "a host file through the bind mount"
+	assert_match 'Read-only file system' "${out[1]}" ":ro volume"
+	assert_match '^1024$' "${out[1]}" "--tmpfs size"
+	assert_same_as_runc "volumes" "${out[1]}" "${out[0]}"
+	podman_assert_clean
+}
+
+test_podman_init_sysctl_and_large_output() {
+	podman_setup
+	podman_image
+	local rt out=() n
+	for rt in "$RUNC" "$POCKET"; do
+		out+=("$(pm_rt "$rt" run --rm --init --sysctl net.ipv4.ip_forward=1 --sysctl kernel.msgmax=4096 "$IMG" sh -c \
+			'tr "\0" " " </proc/1/cmdline; echo; cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/msgmax' 2>&1)") ||
+			fail "podman run --init --sysctl ($rt): ${out[-1]}"
+		# 3 MB through conmon's pipe: nothing lost when the container exits at once.
+		n=$(pm_rt "$rt" run --rm "$IMG" sh -c 'head -c 3000000 /dev/zero | tr "\0" x' | wc -c)
+		assert_eq 3000000 "$n" "bytes of output received ($rt)"
+	done
+	assert_match '^/run/podman-init -- sh -c' "${out[1]}" "catatonit as pid 1 with --init"
+	assert_same_as_runc "--init and --sysctl" "${out[1]}" "${out[0]}"
 	podman_assert_clean
 }

@@ -273,8 +273,7 @@ static void check_features(tap_t *t)
 	      json_is_false(at(f, "linux.apparmor.enabled")) && json_is_false(at(f, "linux.selinux.enabled")) &&
 		      json_is_false(at(f, "linux.intelRdt.enabled")),
 	      "features: apparmor, selinux, intelRdt disabled");
-	/* idmapped mounts come with the rootless work: not claimed until they work */
-	check(t, json_is_false(at(f, "linux.mountExtensions.idmap.enabled")), "features: mountExtensions.idmap off");
+	check(t, json_is_true(at(f, "linux.mountExtensions.idmap.enabled")), "features: mountExtensions.idmap");
 	check(t, json_is_string(json_object_get(at(f, "annotations"), "io.github.pocket.version")),
 	      "features: annotations io.github.pocket.version");
 	json_decref(f);
