@@ -52,7 +52,7 @@ void pk_container_hooks_warn(const pk_state_t *st, enum pk_hook_kind kind, pk_st
 
 /* The container's init (child side of clone3): see container/init.c. */
 typedef struct pk_init_ctx {
-	const pk_spec_t *spec;
+	pk_spec_t *spec; /* the init's own copy (clone3 copied our memory): it may complete process.env */
 	const char *rootfs;  /* absolute path on the host */
 	const char *id, *bundle;
 	int sync_fd;         /* our end of the sync socket */

@@ -101,7 +101,8 @@ __attribute__((noreturn)) static void exec_child(const pk_exec_opts_t *o, int pi
 		if (r < 0)
 			goto fail;
 	}
-	if (pk_process_prepare(o->process, exe, &err) < 0)
+	/* Our copy of the process (fork copied the runtime's memory) may complete its environment. */
+	if (pk_process_default_home((pk_process_t *)o->process, &err) < 0 || pk_process_prepare(o->process, exe, &err) < 0)
 		goto fail;
 	if (!o->process->no_new_privileges && pk_seccomp_install(seccomp, 0, "{}", &err) < 0)
 		goto fail;

@@ -182,7 +182,7 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 	}
 	if (s->process.terminal && setup_terminal(c, err) < 0)
 		return -1;
-	if (pk_process_prepare(&s->process, exe, err) < 0)
+	if (pk_process_default_home(&c->spec->process, err) < 0 || pk_process_prepare(&s->process, exe, err) < 0)
 		return -1;
 	if (s->has_personality && personality(s->personality) < 0)
 		return pk_fail_errno(err, errno, "linux.personality");

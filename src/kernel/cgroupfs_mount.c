@@ -107,6 +107,10 @@ int pk_cgroupfs_mount(int rootfd, const pk_mount_t *m, const pk_mount_opts_t *o,
 			/* pure v2: one mount, the container's own subtree */
 			return mount_one(rootfd, m->destination, "", fstype, "", cgroupns, flags, err);
 		}
+		/* On a hybrid host the v1 hierarchies are the container's view, as runc gives it; the bare
+		 * cgroup2 mount beside them holds no controller a container could use. */
+		if (!strcmp(fstype, "cgroup2"))
+			continue;
 		if (strncmp(mp, HOST_CGROUP_ROOT "/", sizeof HOST_CGROUP_ROOT) || strchr(mp + sizeof HOST_CGROUP_ROOT, '/'))
 			continue;
 		if (!tmpfs_done) {
@@ -122,13 +126,6 @@ int pk_cgroupfs_mount(int rootfd, const pk_mount_t *m, const pk_mount_opts_t *o,
 		if (mount_one(rootfd, m->destination, mp + sizeof HOST_CGROUP_ROOT, fstype, ctl, cgroupns, flags, err) < 0)
 			return -1;
 	}
-	if (tmpfs_done && (flags & MS_RDONLY)) {
-		_cleanup_close_ int top = pk_inroot_open(rootfd, m->destination, O_PATH, err);
-		if (top < 0)
-			return -1;
-		if (pk_mount_at_fd(NULL, top, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-				   NULL) < 0)
-			return pk_fail_errno(err, errno, "mount %s: remount read-only", m->destination);
-	}
+	/* The tmpfs holding the hierarchies stays writable, as runc leaves it; "ro" is each hierarchy's. */
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include "kernel/caps.h"
 #include "kernel/inroot.h"
 #include "kernel/lsm.h"
+#include "util/env.h"
 #include "util/cleanup.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <linux/ioprio.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -138,6 +140,31 @@ int pk_process_set_oom_score(pid_t pid, const pk_process_t *p, pk_err_t *err)
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, v, strlen(v)) < 0)
 		return pk_fail_errno(err, errno, "process.oomScoreAdj %d", p->oom_score_adj);
+	return 0;
+}
+
+int pk_process_default_home(pk_process_t *p, pk_err_t *err)
+{
+	if (env_get(p->env, "HOME"))
+		return 0;
+	/* As runc: HOME from the container's /etc/passwd entry for the uid, else "/". */
+	char home[PATH_MAX] = "/", line[1024];
+	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	while (f && fgets(line, sizeof line, f)) {
+		char *fields[7] = {0}, *save = NULL, *s = line;
+		int n = 0;
+		for (char *tok; n < 7 && (tok = strsep(&s, ":")); n++)
+			fields[n] = tok;
+		(void)save;
+		if (n >= 6 && fields[2] && (uint32_t)strtoul(fields[2], NULL, 10) == p->uid && fields[5][0] == '/') {
+			snprintf(home, sizeof home, "%s", fields[5]);
+			break;
+		}
+	}
+	char kv[PATH_MAX + 8];
+	snprintf(kv, sizeof kv, "HOME=%s", home);
+	if (pk_env_set(&p->env, kv) < 0)
+		return pk_fail_errno(err, ENOMEM, "HOME");
 	return 0;
 }
 

@@ -13,6 +13,8 @@ int pk_process_drop_privileges(const pk_process_t *p, bool setgroups_allowed, pk
 int pk_process_find_exe(const pk_process_t *p, char exe[PATH_MAX], pk_err_t *err);
 /* Run by the runtime on the waiting init (non-dumpable, so its own /proc files are not its own to open). */
 int pk_process_set_oom_score(pid_t pid, const pk_process_t *p, pk_err_t *err);
+/* HOME, when the process's environment has none: from the (container's) /etc/passwd, as runc does. */
+int pk_process_default_home(pk_process_t *p, pk_err_t *err);
 /* Mark every fd above stdio close-on-exec (keep_from..: first fd to keep, for --preserve-fds; 0 = none). */
 void pk_process_close_fds(int preserve_fds);
 /* The final step: execve. Returns only on failure. */
