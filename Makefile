@@ -59,9 +59,9 @@ integration: $(BUILD)/pocket bundle $(HELPERS)
 
 # The test command (README, .ci/run): unit tests, then integration tests against the real kernel.
 check:
-	$(MAKE) deps-test vm-deps
+	$(MAKE) deps-test vm-deps deps-clients
 	$(MAKE) all bundle $(HELPERS) $(UNIT_BINS)
-	VM_TESTS="$(VM_TESTS)" tests/run-all.sh $(BUILD)
+	VM_TESTS="$(VM_TESTS)" CLIENT_TESTS="$(CLIENT_TESTS)" tests/run-all.sh $(BUILD)
 
 demo:
 	$(MAKE) deps-build
@@ -122,8 +122,8 @@ check-v2:
 	tests/vm/run-in-guest.sh tests/integration/run.sh $(BUILD)/pocket $(BUILD)/bundle $(BUILD)/probe $(VM_TESTS)
 
 # Real clients driving pocket (tests/clients/): Debian's podman 4.3 (conmon, CNI plugins, cgroupfs) and containerd 1.6
-# (ctr, the runc v2 shim), each scenario compared with Debian's runc. Not part of `make check`: it installs the clients
-# and runs in a few minutes. Each test keeps its podman/containerd state under its own temp dir.
+# (ctr, the runc v2 shim), each scenario compared with Debian's runc; `make check` runs them too. Each test keeps its
+# podman/containerd state under its own temp dir.
 DEB_CLIENTS  := podman conmon containernetworking-plugins uidmap fuse-overlayfs catatonit iptables containerd runc \
                 util-linux passwd jq
 CLIENT_TESTS := tests/clients/test_podman.sh tests/clients/test_containerd.sh

@@ -26,6 +26,12 @@ echo "# integration, every fast path disabled (--debug-fallback=all)"
 POCKET_GLOBAL_FLAGS=--debug-fallback=all "$here/integration/run.sh" "$build/pocket" "$build/bundle" "$build/probe" \
 	"$here"/integration/test_escapes.sh "$here"/integration/test_rootfs.sh "$here"/integration/test_cgroups.sh | tee "$log"
 count "$log"
+# Real clients: podman and containerd driving pocket, each scenario compared with runc (tests/clients/).
+if [ -n "${CLIENT_TESTS:-}" ]; then
+	echo "# clients: podman and containerd"
+	"$here/integration/run.sh" "$build/pocket" "$build/bundle" "$build/probe" $CLIENT_TESTS | tee "$log"
+	count "$log"
+fi
 # Most users run pure cgroup v2: the cgroup tests again, in a qemu guest booted with it (tests/vm/).
 echo "# integration on a pure cgroup v2 host (qemu guest): ${VM_TESTS:-tests/integration/test_cgroups.sh}"
 "$here/vm/run-in-guest.sh" "$here/integration/run.sh" "$build/pocket" "$build/bundle" "$build/probe" \
