@@ -4,6 +4,7 @@
 #include "container/container.h"
 #include "kernel/terminal.h"
 #include "kernel/caps.h"
+#include "kernel/lsm.h"
 #include "kernel/selfexe.h"
 #include "spec/caps.h"
 #include "util/cleanup.h"
@@ -34,11 +35,11 @@ static const pk_opt_t exec_opts[] = {
 };
 
 typedef struct {
-	const char *cwd, *user, *process_file, *pid_file, *console_socket;
+	const char *cwd, *user, *process_file, *pid_file, *console_socket, *apparmor, *process_label;
 	const char *env[256], *caps[64];
 	uint32_t gids[64];
 	size_t n_env, n_caps, n_gids;
-	bool tty, detach, nnp;
+	bool tty, detach, nnp, ignore_paused;
 	unsigned long preserve_fds;
 } exec_flags_t;
 
@@ -96,11 +97,17 @@ static int on_exec_opt(void *ctx, int id, const char *v, pk_err_t *err)
 	case X_PRESERVE:
 		return pk_args_uint("preserve-fds", v, &f->preserve_fds, err);
 	case X_LABEL:
+		f->process_label = v;
+		break;
 	case X_APPARMOR:
-		return pk_fail(err, "--%s: LSM labels are not supported yet", id == X_LABEL ? "process-label" : "apparmor");
+		f->apparmor = v;
+		break;
 	case X_CGROUP:
+		/* runc's --cgroup puts the process in a sub-cgroup of the container's (v2); not yet here */
+		return pk_fail(err, "--cgroup %s: a sub-cgroup for the process is not supported yet", v);
 	case X_IGNORE_PAUSED:
-		break; /* nothing to do until pocket manages cgroups and the freezer */
+		f->ignore_paused = on;
+		break;
 	}
 	return 0;
 }
@@ -195,6 +202,14 @@ static int apply_flags(pk_process_t *p, const exec_flags_t *f, int argc, char **
 		p->no_new_privileges = true;
 	if (f->tty)
 		p->terminal = true;
+	if (f->apparmor) {
+		free(p->apparmor_profile);
+		p->apparmor_profile = strdup(f->apparmor);
+	}
+	if (f->process_label) {
+		free(p->selinux_label);
+		p->selinux_label = strdup(f->process_label);
+	}
 	return 0;
 }
 
@@ -253,6 +268,10 @@ int pk_cmd_exec(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 	if (apply_flags(p, &f, argc - first - 1, argv + first + 1, err) < 0)
 		goto out;
 	pk_caps_drop_unknown_to_kernel(&p->caps);
+	/* The labels the process asks for must be enforceable here (kernel/lsm.h). */
+	pk_spec_t labels = {.process = *p};
+	if (pk_lsm_check(&labels, err) < 0)
+		goto out;
 	if (pk_selfexe_protect(&spec, &p->caps, err) < 0)
 		goto out;
 	unsigned long listen_fds = 0;
@@ -263,7 +282,8 @@ int pk_cmd_exec(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 			    .process = p,
 			    .seccomp = &spec.seccomp,
 			    .console_socket = f.console_socket,
-			    .preserve_fds = (int)(f.preserve_fds + listen_fds)};
+			    .preserve_fds = (int)(f.preserve_fds + listen_fds),
+			    .ignore_paused = f.ignore_paused};
 	int tty_master = -1;
 	if (pk_container_exec(&o, &pid, f.detach ? NULL : &tty_master, err) < 0)
 		goto out;

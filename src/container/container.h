@@ -30,6 +30,7 @@ typedef struct pk_exec_opts {
 	const pk_seccomp_t *seccomp;   /* the container's filter, also for this process */
 	int preserve_fds;
 	const char *console_socket; /* process.terminal: where the pty master goes */
+	bool ignore_paused;         /* --ignore-paused: a paused container takes the process (it starts frozen) */
 } pk_exec_opts_t;
 
 /* Start a process in the container; returns once it has exec'd (its pid in *pid, our child). With a

@@ -124,20 +124,26 @@ fail:
 
 int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, int *tty_master, pk_err_t *err)
 {
-	int dirfd = pk_state_open(o->root, o->id, false, err);
-	if (dirfd < 0)
+	int statedir = pk_state_open(o->root, o->id, false, err);
+	if (statedir < 0)
 		return -1;
-	_cleanup_close_ int statedir = dirfd;
 	pk_state_t st;
-	if (pk_state_load(statedir, &st, err) < 0)
+	if (pk_state_load(statedir, &st, err) < 0) {
+		close(statedir);
 		return -1;
+	}
 	pk_status_t status = pk_state_status(statedir, &st);
 	_cleanup_close_ int pidfd = pk_state_pidfd(&st);
+	/* The lock goes now: the process may wait for a resume (--ignore-paused) or run for hours, and the
+	 * container's other commands must not wait for it. The pidfd keeps us on the right init. */
+	close(statedir);
 	pid_t init = st.pid;
 	pk_cgroup_t cg;
 	bool has_cgroup = st.cgroup_path && pk_cgroup_init(&cg, st.cgroup_path, o->id, false, err) == 0;
 	pk_state_free(&st);
-	if (status != PK_STATUS_RUNNING && status != PK_STATUS_CREATED)
+	if (status == PK_STATUS_PAUSED && !o->ignore_paused)
+		return pk_fail(err, "cannot exec in a container that is paused (--ignore-paused to do it anyway)");
+	if (status != PK_STATUS_RUNNING && status != PK_STATUS_CREATED && status != PK_STATUS_PAUSED)
 		return pk_fail(err, "cannot exec in a container that is %s", pk_status_name(status));
 	if (pidfd < 0)
 		return pk_fail(err, "cannot exec in a container that is stopped");

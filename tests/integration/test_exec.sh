@@ -86,3 +86,31 @@ test_exec_bad_input() {
 	# Nothing stray joined the container: its init (sleep) and this ps are all there is.
 	assert_eq "sleep 100|ps -o args" "$(pk exec c2 ps -o args | tail -n +2 | tr '\n' '|' | sed 's/|$//')" "processes left in the container"
 }
+
+test_exec_into_a_paused_container() {
+	local b ep out
+	start_sleeper c1
+	pk pause c1 || fail "pause"
+	pk exec c1 true 2>"$T/err" && fail "exec into a paused container succeeded without --ignore-paused"
+	assert_match 'paused' "$(cat "$T/err")" "error says the container is paused"
+	# With --ignore-paused the process joins, frozen with the rest until resume.
+	"$POCKET" --root "$ROOT" exec --ignore-paused c1 sh -c 'echo ran' >"$T/out" 2>&1 &
+	ep=$!
+	sleep 0.5
+	pk resume c1 || fail "resume"
+	wait $ep
+	assert_eq ran "$(cat "$T/out")" "the exec'd process ran once resumed"
+}
+
+test_exec_lsm_flags_need_the_lsm() {
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] || [ -e /sys/fs/selinux/enforce ]; then
+		echo "an LSM is active on this host: the refusal cannot be shown here"; exit 77
+	fi
+	start_sleeper c1
+	pk exec --apparmor docker-default c1 true 2>"$T/err" && fail "--apparmor accepted without AppArmor"
+	assert_match 'apparmorProfile.*not enabled' "$(cat "$T/err")" "--apparmor"
+	pk exec --process-label system_u:system_r:container_t:s0 c1 true 2>"$T/err" && fail "--process-label accepted without SELinux"
+	assert_match 'selinuxLabel.*not enabled' "$(cat "$T/err")" "--process-label"
+	pk exec --cgroup sub c1 true 2>"$T/err" && fail "--cgroup accepted"
+	assert_match -- '--cgroup' "$(cat "$T/err")" "--cgroup"
+}
