@@ -60,6 +60,8 @@ mkbundle() { # mkbundle NAME [JQ_FILTER]: $T/NAME/config.json, in cgroup /$CG/NA
 }
 mkbundle run
 mkbundle nonet '.linux.namespaces |= map(select(.type != "network"))'
+# CAP_SYS_PTRACE in the bounding set: pocket then runs from a sealed copy of itself (CVE-2019-5736 class).
+mkbundle ptrace '.process.capabilities.bounding += ["CAP_SYS_PTRACE"]'
 for r in "${RUNTIMES[@]}"; do
 	mkbundle "state-$r" # runtimes must not share a cgroup while their containers live side by side
 	mkbundle "exec-$r" '.process.args = ["/bin/sleep", "3600"]'
@@ -155,6 +157,15 @@ c_run() { [[ $1 == floor ]] && echo "$FLOOR $T/rootfs" || echo "$T/bin/$1 --root
 c_nonet() { [[ $1 == floor ]] && echo "$FLOOR -n $T/rootfs" || echo "$T/bin/$1 --root $T/state/$1 run --bundle $T/nonet bench-run"; }
 figure run_true c_run floor "${RUNTIMES[@]}"
 figure run_true_nonet c_nonet floor "${RUNTIMES[@]}"
+# What the CVE-2019-5736 protection costs where it applies: pocket re-executes from a sealed copy of itself
+# only for containers that could hold CAP_SYS_PTRACE over the host. Both runs are pocket's, in one hyperfine run.
+c_sealed() {
+	case $1 in
+	pocket) echo "$T/bin/pocket --root $T/state/pocket run --bundle $T/run bench-run" ;;
+	pocket-sealed) echo "$T/bin/pocket --root $T/state/pocket run --bundle $T/ptrace bench-run" ;;
+	esac
+}
+figure run_true_sealed_copy c_sealed pocket pocket-sealed
 echo "run_true_rootless: skipped: the rootless figure (an unprivileged user, rootless bundles for all three runtimes) is not written yet"
 NOTES+=("run_true_rootless: skipped, not written yet")
 
