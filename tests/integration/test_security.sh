@@ -197,3 +197,20 @@ test_seccomp_compiled_once_per_profile() {
 	grep -q 'from the cache' "$T/log3" && fail "a damaged cache entry was used"
 	return 0
 }
+
+test_seccomp_filter_flags_are_passed_to_the_kernel() {
+	local b out
+	b=$(bundle b '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "defaultErrnoRet": 1,
+		"flags": ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"],
+		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_LOG"}, {"names": ["rmdir"], "action": "SCMP_ACT_ERRNO"}]} |
+		.process.args = ["sh", "-c", "mkdir /dev/shm/d && echo mkdir-logged-and-allowed; rmdir /dev/shm/d 2>&1 | grep -c \"not permitted\"; grep ^Speculation_Store_Bypass /proc/self/status"]')
+	out=$(pk run --bundle "$b" c1) || fail "run: $out"
+	assert_match 'mkdir-logged-and-allowed' "$out" "SCMP_ACT_LOG lets the call through"
+	assert_eq 1 "$(echo "$out" | sed -n 2p)" "rmdir denied with EPERM (errnoRet defaults to EPERM)"
+	# Without SPEC_ALLOW the kernel forces speculative store bypass mitigation on for seccomp'd tasks.
+	assert_match 'Speculation_Store_Bypass:.*(vulnerable|not vulnerable|thread mitigated|globally mitigated)' "$out" "status readable"
+	case $out in *"thread force mitigated"*) fail "SECCOMP_FILTER_FLAG_SPEC_ALLOW was not passed: $out" ;; esac
+	b=$(bundle b2 '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_BOGUS"]}')
+	pk create --bundle "$b" c2 2>"$T/err" && fail "an unknown flag was accepted"
+	assert_match 'linux.seccomp.flags\[0\]' "$(cat "$T/err")" "error names the flag"
+}
