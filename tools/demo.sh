@@ -8,7 +8,7 @@ trap '"$pocket" --root "$work/state" delete --force demo >/dev/null 2>&1 || true
 mkdir -p "$work/bundle"
 jq --arg root "$bundle/rootfs" '.root.path = $root | .process.args = ["sh", "-c",
   "echo \"== inside the pocket ==\"; echo \"my pid: $$ (PID 1 of my own pid namespace)\";
-   echo \"processes I can see:\"; ps -o pid,user,args;
+   echo \"processes I can see:\"; ps -o pid,user,comm;
    echo \"hostname: $(hostname)\"; echo \"network interfaces:\"; ip -o link | cut -d: -f2;
    echo \"mounts:\"; cut -d\" \" -f2,3 /proc/mounts | sed \"s/^/  /\";
    echo \"uid: $(id -u), capabilities: $(grep CapEff /proc/self/status)\""]' \
