@@ -141,6 +141,10 @@ podman_vars() {
 podman_setup() {
 	need_podman
 	podman_vars
+	# podman gives the runtime no --root: pocket keeps its state (and its compiled seccomp filters) in
+	# /run/pocket; if this test brought that directory, it takes it away again.
+	PM_POCKET_ROOT_NEW=0
+	[ -d "$POCKET_DEFAULT_ROOT" ] || PM_POCKET_ROOT_NEW=1
 	mkdir -p "$P/cni" "$P/tmp" "$P/graph" "$P/run"
 	cat >"$P/containers.conf" <<-EOF
 		[containers]
@@ -229,6 +233,10 @@ podman_cleanup() {
 		umount -l "/run/netns/$id" 2>/dev/null
 		rm -f "/run/netns/$id"
 	done
+	if [ "${PM_POCKET_ROOT_NEW:-0}" = 1 ]; then
+		rm -rf "$POCKET_DEFAULT_ROOT/.seccomp-cache"
+		rmdir "$POCKET_DEFAULT_ROOT" 2>/dev/null
+	fi
 	if [ "$PM_VARLIB_NEW" = 1 ]; then
 		rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb
 		rmdir /var/lib/containers/cache /var/lib/containers 2>/dev/null
