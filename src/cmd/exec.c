@@ -2,6 +2,7 @@
  * the flags applied (or the whole process from --process FILE), checked by the same parser as config.json. */
 #include "cmd/cmd.h"
 #include "container/container.h"
+#include "kernel/forward.h"
 #include "kernel/terminal.h"
 #include "kernel/caps.h"
 #include "kernel/lsm.h"
@@ -213,30 +214,6 @@ static int apply_flags(pk_process_t *p, const exec_flags_t *f, int argc, char **
 	return 0;
 }
 
-static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
-
-static int wait_child(pid_t pid)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < PK_ARRAY_SIZE(forwarded); i++)
-		sigaddset(&set, forwarded[i]);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	for (;;) {
-		int status;
-		pid_t r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		if (r < 0 && errno != EINTR)
-			return 255;
-		siginfo_t si;
-		int sig = sigwaitinfo(&set, &si);
-		if (sig > 0 && sig != SIGCHLD)
-			kill(pid, sig);
-	}
-}
-
 int pk_cmd_exec(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 {
 	exec_flags_t f = {0};
@@ -300,13 +277,11 @@ int pk_cmd_exec(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 		rc = 0;
 	} else if (tty_master >= 0) {
 		sigset_t fwd;
-		sigemptyset(&fwd);
-		for (size_t i = 0; i < PK_ARRAY_SIZE(forwarded); i++)
-			sigaddset(&fwd, forwarded[i]);
+		pk_forward_signals(&fwd);
 		rc = pk_tty_relay(tty_master, pid, &fwd);
 		close(tty_master);
 	} else {
-		rc = wait_child(pid);
+		rc = pk_wait_forwarding(pid);
 	}
 out:
 	pk_spec_free(&from_file);

@@ -2,41 +2,13 @@
  * container (unless --keep) and exit with its status (128+signal when it was killed). */
 #include "cmd/cmd.h"
 #include "container/container.h"
+#include "kernel/forward.h"
 #include "kernel/terminal.h"
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
-
-static int wait_forwarding(pid_t pid, const sigset_t *set)
-{
-	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(set, &si);
-		if (sig < 0) {
-			if (errno == EINTR)
-				continue;
-			return 255;
-		}
-		if (sig != SIGCHLD) {
-			kill(pid, sig);
-			continue;
-		}
-		int status;
-		pid_t r;
-		while ((r = waitpid(-1, &status, WNOHANG)) > 0) {
-			if (r != pid)
-				continue; /* a process reparented to us, not the container */
-			if (WIFEXITED(status))
-				return WEXITSTATUS(status);
-			if (WIFSIGNALED(status))
-				return 128 + WTERMSIG(status);
-		}
-	}
-}
 
 int pk_cmd_run(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 {
@@ -46,13 +18,8 @@ int pk_cmd_run(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 		return -1;
 	/* Block the signals we forward before the init exists, so none is lost in between; the init unblocks
 	 * them before exec. */
-	sigset_t set, old;
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
-		sigaddset(&set, forwarded[i]);
 	if (!f.detach)
-		sigprocmask(SIG_BLOCK, &set, &old);
+		pk_forward_block();
 	pid_t pid;
 	int tty_master = -1;
 	if (pk_cmd_do_create(g, &f, id, f.detach ? NULL : &tty_master, &pid, err) < 0)
@@ -69,13 +36,11 @@ int pk_cmd_run(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 	int status;
 	if (tty_master >= 0) {
 		sigset_t fwd;
-		sigemptyset(&fwd);
-		for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
-			sigaddset(&fwd, forwarded[i]);
+		pk_forward_signals(&fwd);
 		status = pk_tty_relay(tty_master, pid, &fwd);
 		close(tty_master);
 	} else {
-		status = wait_forwarding(pid, &set);
+		status = pk_wait_forwarding(pid);
 	}
 	if (!f.keep && pk_container_delete(g->root, id, true, err) < 0)
 		return -1;

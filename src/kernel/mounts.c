@@ -24,7 +24,7 @@ int pk_mount_at_fd(const char *source, int target_fd, const char *type, unsigned
 
 /* Flags a remount must keep: in a user namespace the kernel locks nosuid/nodev/noexec/ro/atime of a
  * mount that came from a more privileged namespace, and refuses a remount that would clear them. */
-static unsigned long locked_flags(int fd)
+unsigned long pk_mount_locked_flags(int fd)
 {
 	struct statvfs sv;
 	if (fstatvfs(fd, &sv) < 0)
@@ -77,7 +77,7 @@ static int bind_entry(int rootfd, int bundlefd, const pk_mount_t *m, const pk_mo
 		return pk_err_wrap(err, "mount %s", m->destination);
 	unsigned long extra = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
 	if (extra) {
-		if (pk_mount_at_fd(NULL, top, NULL, MS_REMOUNT | MS_BIND | extra | locked_flags(top), NULL) < 0)
+		if (pk_mount_at_fd(NULL, top, NULL, MS_REMOUNT | MS_BIND | extra | pk_mount_locked_flags(top), NULL) < 0)
 			return pk_fail_errno(err, errno, "mount %s: remount with options", m->destination);
 	}
 	if (o->propagation && pk_mount_at_fd(NULL, top, NULL, o->propagation, NULL) < 0)
@@ -100,7 +100,7 @@ static int idmapped_entry(int rootfd, const pk_mount_t *m, const pk_mount_opts_t
 	if (top < 0)
 		return pk_err_wrap(err, "mount %s", m->destination);
 	unsigned long extra = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
-	if (extra && pk_mount_at_fd(NULL, top, NULL, MS_REMOUNT | MS_BIND | extra | locked_flags(top), NULL) < 0)
+	if (extra && pk_mount_at_fd(NULL, top, NULL, MS_REMOUNT | MS_BIND | extra | pk_mount_locked_flags(top), NULL) < 0)
 		return pk_fail_errno(err, errno, "mount %s: remount with options", m->destination);
 	if (o->propagation && pk_mount_at_fd(NULL, top, NULL, o->propagation, NULL) < 0)
 		return pk_fail_errno(err, errno, "mount %s: set propagation", m->destination);

@@ -12,5 +12,8 @@ typedef struct pk_mount_ctx {
 
 /* Mount one entry of `mounts` at its destination inside the rootfs. */
 int pk_mount_entry(const pk_mount_ctx_t *ctx, const pk_mount_t *m, size_t index, pk_err_t *err);
+/* The flags a bind remount of the mount at fd must repeat (nosuid, nodev, noexec, atime): in a user
+ * namespace the kernel locks them, and refuses a remount that would clear them. */
+unsigned long pk_mount_locked_flags(int fd);
 /* mount(2) on an fd: the target is /proc/self/fd/N, which the kernel resolves to the object itself. */
 int pk_mount_at_fd(const char *source, int target_fd, const char *type, unsigned long flags, const char *data);

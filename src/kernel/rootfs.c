@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -126,12 +125,8 @@ static int readonly_path(const char *path, pk_err_t *err)
 	if (pk_mount_at_fd(path, fd, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return pk_fail_errno(err, errno, "linux.readonlyPaths: %s", path);
 	_cleanup_close_ int top = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	struct statvfs sv;
-	unsigned long keep = 0;
-	if (top >= 0 && fstatvfs(top, &sv) == 0)
-		keep = (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
-		       (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0);
-	if (top < 0 || pk_mount_at_fd(NULL, top, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL) < 0)
+	if (top < 0 ||
+	    pk_mount_at_fd(NULL, top, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | pk_mount_locked_flags(top), NULL) < 0)
 		return pk_fail_errno(err, errno, "linux.readonlyPaths: %s: remount read-only", path);
 	return 0;
 }
@@ -155,12 +150,9 @@ int pk_rootfs_finish(const pk_spec_t *spec, pk_err_t *err)
 		if (readonly_path(*p, err) < 0)
 			return -1;
 	if (spec->root_readonly) {
-		struct statvfs sv;
-		unsigned long keep = 0;
-		if (statvfs("/", &sv) == 0)
-			keep = (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
-			       (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0);
-		if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL) < 0)
+		_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0 ||
+		    pk_mount_at_fd(NULL, root, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | pk_mount_locked_flags(root), NULL) < 0)
 			return pk_fail_errno(err, errno, "root.readonly: remount / read-only");
 	}
 	return 0;

@@ -71,12 +71,8 @@ void pk_log(enum pk_log_level level, const char *fmt, ...)
 
 void pk_log_fatal(const char *msg)
 {
-	if (sink.fd >= 0) {
-		emit(PK_LOG_ERROR, msg);
+	emit(PK_LOG_ERROR, msg);
+	/* With a log file the error is written there for the engine, and to stderr for a person. */
+	if (sink.fd >= 0)
 		dprintf(STDERR_FILENO, "pocket: %s\n", msg);
-	} else if (sink.json) {
-		emit(PK_LOG_ERROR, msg);
-	} else {
-		emit(PK_LOG_ERROR, msg);
-	}
 }
