@@ -104,7 +104,7 @@ test_containerd_pause_resume() {
 	containerd_image
 	local rt a b rootfs
 	for rt in "$RUNC" "$POCKET"; do
-		cx_run "$rt" -d "$CIMG" p1 sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n; sleep 0.05; done' >/dev/null ||
+		cx_run "$rt" -d "$CIMG" p1 sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n.new; mv /tmp/n.new /tmp/n; sleep 0.05; done' >/dev/null ||
 			fail "ctr run -d ($rt)"
 		rootfs=$C/state/io.containerd.runtime.v2.task/$NS/p1/rootfs
 		sleep 0.3

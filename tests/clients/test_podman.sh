@@ -372,7 +372,7 @@ test_podman_pause_unpause() {
 	podman_image
 	local rt id a b
 	for rt in "$RUNC" "$POCKET"; do
-		id=$(pm_rt "$rt" run -d --name z1 "$IMG" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n; sleep 0.05; done') ||
+		id=$(pm_rt "$rt" run -d --name z1 "$IMG" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n.new; mv /tmp/n.new /tmp/n; sleep 0.05; done') ||
 			fail "podman run -d ($rt)"
 		sleep 0.3
 		podman pause z1 >/dev/null || fail "podman pause ($rt)"
