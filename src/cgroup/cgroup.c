@@ -258,12 +258,12 @@ int pk_cgroup_v2_fd(const pk_cgroup_t *cg)
 	return -1;
 }
 
-int pk_cgroup_enter(const pk_cgroup_t *cg, pid_t pid, bool skip_v2, pk_err_t *err)
+int pk_cgroup_enter(const pk_cgroup_t *cg, pid_t pid, bool v1, bool v2, pk_err_t *err)
 {
 	char v[32];
 	snprintf(v, sizeof v, "%d", (int)pid);
 	for (size_t i = 0; i < cg->n_hier; i++) {
-		if (skip_v2 && cg->hier[i].v2)
+		if (!(cg->hier[i].v2 ? v2 : v1))
 			continue;
 		if (pk_cgroup_write(&cg->hier[i], cg->path, "cgroup.procs", v, err) < 0)
 			return -1;

@@ -35,8 +35,9 @@ int pk_cgroup_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, bo
 int pk_cgroup_create(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
 /* An fd of the v2 cgroup for clone3(CLONE_INTO_CGROUP), or -1 where there is none. */
 int pk_cgroup_v2_fd(const pk_cgroup_t *cg);
-/* Put pid in the cgroup of every hierarchy (skip_v2: clone3 already put it there). */
-int pk_cgroup_enter(const pk_cgroup_t *cg, pid_t pid, bool skip_v2, pk_err_t *err);
+/* Put pid in the cgroup of the v1 hierarchies, of the v2 one, or both, by writing cgroup.procs: the slow
+ * way (an RCU grace period per call), for what neither clone3 nor the process itself did (cgroup/entry.h). */
+int pk_cgroup_enter(const pk_cgroup_t *cg, pid_t pid, bool v1, bool v2, pk_err_t *err);
 int pk_cgroup_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
 /* Kill what is left and remove the cgroup from every hierarchy (retrying EBUSY). */
 int pk_cgroup_destroy(const pk_cgroup_t *cg, pk_err_t *err);

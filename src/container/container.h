@@ -1,6 +1,7 @@
 /* The engine: a container's lifecycle (runtime.md "Lifecycle" and "Operations"). Front ends call these with
  * a parsed spec and flags already checked; nothing here reads argv. */
 #pragma once
+#include "cgroup/entry.h"
 #include "cgroup/cgroup.h"
 #include "container/state.h"
 #include "spec/spec.h"
@@ -69,6 +70,7 @@ typedef struct pk_init_ctx {
 	int preserve_fds;   /* fds 3..3+N-1 go on to the program */
 	int *idmap_trees;   /* per entry of mounts: filled from the runtime's messages, -1 where none */
 	int runtime_fds[2]; /* the runtime's own (state dir and its lock): closed by the init at once */
+	pk_cgroup_entry_t cg_entry; /* v1 `tasks` files the init moves itself through, first thing */
 } pk_init_ctx_t;
 
 __attribute__((noreturn)) void pk_init_main(pk_init_ctx_t *ctx);

@@ -12,6 +12,7 @@
 #include "kernel/namespaces.h"
 #include "kernel/process.h"
 #include "kernel/seccomp.h"
+#include "kernel/spawn.h"
 #include "kernel/terminal.h"
 #include "util/cleanup.h"
 #include "util/fallback.h"
@@ -45,31 +46,14 @@ static void now_rfc3339(char *buf, size_t size)
 		 tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
 
-/* clone3 with CLONE_PIDFD: the child starts with a copy of our memory (the parsed spec included) and runs
- * pk_init_main(). CLONE_NEWTIME and CLONE_NEWCGROUP are left to the child: time offsets can only be
- * written before a process enters the namespace, and the cgroup namespace's root is the cgroup the child
- * is in when it unshares. */
+/* The child starts with a copy of our memory (the parsed spec included) and runs pk_init_main().
+ * CLONE_NEWTIME and CLONE_NEWCGROUP are left to the child: time offsets can only be written before a process
+ * enters the namespace, and the cgroup namespace's root is the cgroup the child is in when it unshares. */
 static pid_t spawn_init(pk_init_ctx_t *ctx, int flags, int cgroup_fd, bool *into_cgroup, int *pidfd, pk_err_t *err)
 {
-	struct clone_args args = {
-		.flags = (uint64_t)(flags & ~(CLONE_NEWTIME | CLONE_NEWCGROUP)) | CLONE_PIDFD,
-		.pidfd = (uint64_t)(uintptr_t)pidfd,
-		.exit_signal = SIGCHLD,
-	};
-	/* Born in its v2 cgroup: no window in which it runs elsewhere, no write to cgroup.procs. */
-	if (cgroup_fd >= 0 && !pk_fallback_forced(PK_FALLBACK_CLONE_INTO_CGROUP)) {
-		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)cgroup_fd;
-	}
-	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
-	*into_cgroup = pid >= 0 && (args.flags & CLONE_INTO_CGROUP);
-	if (pid < 0 && (args.flags & CLONE_INTO_CGROUP) && errno != ENOSYS) {
-		pk_debug("clone3 into the cgroup: %s; placing the init through cgroup.procs instead", strerror(errno));
-		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
-		pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
-	}
+	pid_t pid = pk_spawn((uint64_t)(flags & ~(CLONE_NEWTIME | CLONE_NEWCGROUP)), cgroup_fd, pidfd, into_cgroup, err);
 	if (pid < 0)
-		return pk_fail_errno(err, errno, "clone3 the container's init%s", errno == ENOSYS ? " (needs Linux 5.3 or later)" : "");
+		return pk_err_wrap(err, "the container's init");
 	if (pid == 0)
 		pk_init_main(ctx);
 	return pid;
@@ -290,7 +274,15 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 	ctx.unshare_flags = ctx_unshare_flags & ~(CLONE_NEWTIME | CLONE_NEWCGROUP);
 	bool into_cgroup = false;
 	_cleanup_close_ int cgroup_fd = j->cgroup_made ? pk_cgroup_v2_fd(&j->cg) : -1;
+	ctx.cg_entry = PK_CGROUP_ENTRY_NONE;
+	if (j->cgroup_made && pk_cgroup_entry_open(&j->cg, &ctx.cg_entry, err) < 0) {
+		pk_ns_close_fds(ns_fds);
+		close(sv[1]);
+		return -1;
+	}
+	bool self_entry = ctx.cg_entry.n > 0;
 	j->pid = spawn_init(&ctx, clone_flags, cgroup_fd, &into_cgroup, &j->pidfd, err);
+	pk_cgroup_entry_close(&ctx.cg_entry);
 	close(sv[1]);
 	pk_ns_close_fds(ns_fds);
 	if (j->pid < 0) {
@@ -299,9 +291,10 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 	}
 	st.pid = j->pid;
 
-	/* The init waits for GO: it must be in its cgroup before it makes its cgroup namespace (whose root is
-	 * the cgroup it is in) and long before it runs anything of the user's. */
-	if (j->cgroup_made && pk_cgroup_enter(&j->cg, j->pid, into_cgroup, err) < 0)
+	/* The init must be in its cgroup before it makes its cgroup namespace (whose root is the cgroup it is
+	 * in) and long before it runs anything of the user's: clone3 put it in the v2 one, and it moves itself
+	 * into the v1 ones first thing (cgroup/entry.h); the rest is ours to do while it waits for GO. */
+	if (j->cgroup_made && pk_cgroup_enter(&j->cg, j->pid, !self_entry, !into_cgroup, err) < 0)
 		return -1;
 	if (ctx.new_userns && pk_userns_write_maps(j->pid, spec, err) < 0)
 		return -1;

@@ -7,6 +7,7 @@
 #include "kernel/namespaces.h"
 #include "kernel/process.h"
 #include "kernel/seccomp.h"
+#include "kernel/spawn.h"
 #include "kernel/terminal.h"
 #include "util/fdpass.h"
 #include <sys/socket.h>
@@ -53,8 +54,8 @@ static bool setgroups_allowed(void)
 
 /* In the child: fail closed, reporting over the error pipe. */
 __attribute__((noreturn)) static void exec_child(const pk_exec_opts_t *o, int pidfd, int ns_flags, bool join_pid_here,
-						 const pk_seccomp_prog_t *seccomp, const pk_cgroup_t *cg, int console_fd,
-						 int errpipe)
+						 const pk_seccomp_prog_t *seccomp, const pk_cgroup_t *cg,
+						 pk_cgroup_entry_t *cg_entry, bool into_cgroup, int console_fd, int errpipe)
 {
 	pk_err_t err = {0};
 	char exe[PATH_MAX];
@@ -62,8 +63,11 @@ __attribute__((noreturn)) static void exec_child(const pk_exec_opts_t *o, int pi
 		pk_fail_errno(&err, errno, "prctl(PR_SET_DUMPABLE)");
 		goto fail;
 	}
-	/* Into the container's cgroup first, while we still see the host's cgroup file systems. */
-	if (cg && pk_cgroup_enter(cg, getpid(), false, &err) < 0)
+	/* Into the container's cgroup first, while we still see the host's cgroup file systems: clone3 put us
+	 * in the v2 one, we move ourselves into the v1 ones (cgroup/entry.h), the slow way for the rest. */
+	bool self_entry = cg_entry->n > 0;
+	if (pk_cgroup_entry_join(cg_entry, &err) < 0 ||
+	    (cg && pk_cgroup_enter(cg, getpid(), !self_entry, !into_cgroup, &err) < 0))
 		goto fail;
 	/* Every namespace in one call, the user namespace first. The pid namespace was joined by a root
 	 * runtime for us; an unprivileged one cannot (it holds no CAP_SYS_ADMIN where it stands), so then we
@@ -184,17 +188,23 @@ int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, int *tty_master, 
 		}
 		join_pid_here = true;
 	}
-	pid_t pid = fork();
+	pk_cgroup_entry_t cg_entry = PK_CGROUP_ENTRY_NONE;
+	_cleanup_close_ int cgroup_fd = has_cgroup ? pk_cgroup_v2_fd(&cg) : -1;
+	bool into_cgroup = false;
+	pid_t pid = -1;
+	if (!has_cgroup || pk_cgroup_entry_open(&cg, &cg_entry, err) == 0)
+		pid = pk_spawn(0, cgroup_fd, NULL, &into_cgroup, err);
 	if (pid == 0) {
 		close(errp[0]);
-		exec_child(o, pidfd, ns_flags, join_pid_here, &seccomp, has_cgroup ? &cg : NULL, console_fd, errp[1]);
+		exec_child(o, pidfd, ns_flags, join_pid_here, &seccomp, has_cgroup ? &cg : NULL, &cg_entry, into_cgroup,
+			   console_fd, errp[1]);
 	}
-	int fork_errno = errno;
+	pk_cgroup_entry_close(&cg_entry);
 	close(errp[1]);
 	pk_seccomp_prog_free(&seccomp);
 	_cleanup_close_ int rd = errp[0];
 	if (pid < 0)
-		return pk_fail_errno(err, fork_errno, "exec: fork");
+		return pk_err_wrap(err, "exec");
 	char msg[sizeof err->msg];
 	int fd = -1;
 	long n = pk_fd_recv(rd, &fd, msg, sizeof msg - 1, err);

@@ -205,7 +205,9 @@ void pk_init_main(pk_init_ctx_t *c)
 	for (size_t i = 0; i < PK_ARRAY_SIZE(c->runtime_fds); i++)
 		if (c->runtime_fds[i] >= 0)
 			close(c->runtime_fds[i]);
-	if (setup(c, exe, &err) < 0) {
+	/* Into the container's cgroups before anything else: its cgroup namespace, its limits and its
+	 * accounting all start from there. */
+	if (pk_cgroup_entry_join(&c->cg_entry, &err) < 0 || setup(c, exe, &err) < 0) {
 		pk_err_t ignored;
 		pk_sync_send(c->sync_fd, PK_SYNC_ERROR, err.errnum, err.msg, &ignored);
 		_exit(1);

@@ -11,7 +11,8 @@ int pk_fallback_set(const char *list, pk_err_t *err)
 	static const struct {
 		const char *name;
 		enum pk_fallback f;
-	} names[] = {{"openat2", PK_FALLBACK_OPENAT2}, {"clone-into-cgroup", PK_FALLBACK_CLONE_INTO_CGROUP}};
+	} names[] = {{"openat2", PK_FALLBACK_OPENAT2}, {"clone-into-cgroup", PK_FALLBACK_CLONE_INTO_CGROUP},
+		     {"cgroup-tasks", PK_FALLBACK_CGROUP_TASKS}};
 	char buf[256];
 	snprintf(buf, sizeof buf, "%s", list);
 	char *save, *tok;
@@ -25,7 +26,7 @@ int pk_fallback_set(const char *list, pk_err_t *err)
 				found = true;
 			}
 		if (!found)
-			return pk_fail(err, "--debug-fallback: unknown fast path \"%s\" (openat2, clone-into-cgroup, all)", tok);
+			return pk_fail(err, "--debug-fallback: unknown fast path \"%s\" (openat2, clone-into-cgroup, cgroup-tasks, all)", tok);
 	}
 	return 0;
 }

@@ -131,6 +131,30 @@ test_cgroups_path_relative_and_absolute() {
 	no_cgroup_left abs-c2 exact
 }
 
+# Every hierarchy, v1 and v2 alike: the init (which moves itself into the v1 ones, cgroup/entry.h) and an
+# exec'd process are in the container's cgroup, seen from the host; inside a cgroup namespace every line is /.
+test_init_and_exec_are_in_every_hierarchy() {
+	local b leaf pid line out
+	b=$(bundle b '.process.args = ["sleep", "100"]')
+	pk run --detach --bundle "$b" c1 || fail "run"
+	leaf=$(cg_leaf c1)
+	pid=$(pk state c1 | jq -r .pid)
+	pk exec --detach --pid-file "$T/exec.pid" c1 sleep 100 || fail "exec"
+	for p in "$pid" "$(cat "$T/exec.pid")"; do
+		[ -n "$(cat /proc/"$p"/cgroup)" ] || fail "no /proc/$p/cgroup"
+		while IFS= read -r line; do
+			case "$line" in *":/pocket/$leaf") ;; *) fail "process $p is outside the container's cgroup: $line" ;; esac
+		done </proc/"$p"/cgroup
+	done
+	out=$(pk exec c1 cat /proc/self/cgroup) || fail "exec cat"
+	[ -n "$out" ] || fail "no cgroup lines inside"
+	while IFS= read -r line; do
+		case "$line" in *":/") ;; *) fail "inside the cgroup namespace, a hierarchy is not /: $line" ;; esac
+	done <<<"$out"
+	pk delete --force c1
+	no_cgroup_left c1
+}
+
 test_cgroup_namespace_shows_its_own_root() {
 	local b out
 	b=$(bundle b '.process.args = ["sh", "-c", "cat /proc/self/cgroup; ls /sys/fs/cgroup"]')
