@@ -1,7 +1,8 @@
 #!/bin/bash
 # bench/run.sh POCKET BUNDLE FLOOR OUTDIR: pocket against crun and runc (and the floor, bench/floor.c).
 # Started by `make bench`; bench/README.md says what each figure means. Environment knobs:
-# BENCH_RUNS (hyperfine runs per command, 30), BENCH_BURST (containers per starter, 20).
+# BENCH_RUNS (hyperfine runs per command, 30), BENCH_BURST (containers per starter, 20),
+# BENCH_ONLY (comma-separated figure names: measure only these, e.g. run_true,run_true_nonet).
 set -euo pipefail
 
 # crun 1.8.1 refuses hybrid hosts ("cgroups in hybrid mode not supported"), so everything runs in a
@@ -117,6 +118,7 @@ err() { tr '\n' ' ' <"$T/err" | cut -c1-240; }
 figure() {
 	local fig=$1 cmdfn=$2 r args=() unit=ms hf=(--warmup 3 --runs "$RUNS") failed
 	shift 2
+	[[ -z ${BENCH_ONLY:-} || ,$BENCH_ONLY, == *,$fig,* ]] || return 0
 	# A burst sample is already K*BURST containers: fewer samples keep the suite to minutes.
 	[[ $fig == burst_* ]] && unit=cps hf=(--warmup 1 --runs 10)
 	[[ -z ${CLEAN:-} ]] || hf+=(--cleanup "$CLEAN")

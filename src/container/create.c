@@ -18,12 +18,12 @@
 #include "util/fallback.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/users.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <linux/sched.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -169,18 +169,15 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 	}
 	char created[64];
 	now_rfc3339(created, sizeof created);
-	struct passwd *pw = getpwuid(geteuid());
+	char owner[256];
+	pk_user_name(geteuid(), owner, sizeof owner);
 	pk_state_t st = {.id = (char *)o->id,
 			 .bundle = (char *)o->bundle,
 			 .rootfs = rootfs,
 			 .created = created,
-			 .owner = pw ? pw->pw_name : (char *)"",
+			 .owner = owner,
 			 .creating = true,
 			 .annotations = spec->annotations};
-	if (pk_state_save(j->statedir_fd, &st, err) < 0) {
-		pk_ns_close_fds(ns_fds);
-		return -1;
-	}
 
 	if (spec->process.terminal) {
 		if (o->console_socket) {
@@ -215,6 +212,8 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		pk_ns_close_fds(ns_fds);
 		return -1;
 	}
+	/* The first state, written once the cgroup exists: a `delete` after a crash from here on finds all
+	 * there is to remove. (Until then the locked directory says "creating".) */
 	if (pk_state_save(j->statedir_fd, &st, err) < 0) {
 		pk_ns_close_fds(ns_fds);
 		return -1;

@@ -1,6 +1,7 @@
 #include "kernel/namespaces.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/users.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -10,7 +11,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <pwd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -118,10 +118,11 @@ static int run_helper(const char *helper, const char *field, const char *subfile
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return pk_fail(err, "%s: mapping more than your own id needs %s: install the uidmap package", field,
 			       helper);
-	struct passwd *pw = getpwuid(getuid());
+	char user[256];
+	pk_user_name(getuid(), user, sizeof user);
 	return pk_fail(err, "%s: %s refused the mapping (%s): %s needs a line \"%s:START:COUNT\" covering every "
 		       "host id the config maps", field, helper, msg[0] ? msg : "no reason given", subfile,
-		       pw ? pw->pw_name : "USER");
+		       user);
 }
 
 int pk_userns_write_maps(pid_t pid, const pk_spec_t *spec, pk_err_t *err)
