@@ -225,7 +225,8 @@ void pk_init_main(pk_init_ctx_t *c)
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(1);
-	close(c->fifo_fd);
+	/* The fifo stays open (close-on-exec) until execve: `start` waits for its last reader to go, so that
+	 * the startContainer hooks have run, and the program is the container's, when start returns. */
 
 	if (c->spec->hooks[PK_HOOK_START_CONTAINER].n) {
 		_cleanup_free_ char *state = hook_state(c, getpid(), PK_STATUS_CREATED);
