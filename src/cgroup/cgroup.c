@@ -2,6 +2,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -340,9 +341,22 @@ static void kill_all_in(const char *dir)
 	free(pids);
 }
 
-/* rmdir, retried while the kernel still counts exiting tasks (EBUSY). */
+/* rmdir, retried while the kernel still counts exiting tasks (EBUSY); cgroups the container made below its
+ * own (a systemd inside, say) go first, deepest first. */
 static int remove_dir(const char *dir, pk_err_t *err)
 {
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char sub[PATH_MAX * 2];
+		if (snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) >= (int)sizeof sub)
+			continue;
+		kill_all_in(sub);
+		if (remove_dir(sub, err) < 0)
+			return -1;
+	}
 	for (long wait = 1;; wait *= 2) {
 		if (rmdir(dir) == 0 || errno == ENOENT)
 			return 0;
@@ -356,17 +370,26 @@ static int remove_dir(const char *dir, pk_err_t *err)
 int pk_cgroup_destroy(const pk_cgroup_t *cg, pk_err_t *err)
 {
 	int rc = 0;
-	/* A frozen cgroup keeps its killed tasks from exiting: thaw it first. */
-	pk_err_t ignored;
-	pk_cgroup_freeze(cg, false, &ignored);
+	bool thawed = false;
 	for (size_t i = 0; i < cg->n_hier; i++) {
 		char dir[PATH_MAX * 2];
 		snprintf(dir, sizeof dir, "%s%s", cg->hier[i].mount, cg->path);
-		if (access(dir, F_OK) < 0)
-			continue;
-		kill_all_in(dir);
-		if (remove_dir(dir, err) < 0)
-			rc = -1;
+		/* Usually empty by now: one rmdir. Otherwise kill what is left, and thaw first, since a frozen
+		 * cgroup keeps its killed tasks from exiting. */
+		if (rmdir(dir) < 0) {
+			if (errno == ENOENT)
+				continue;
+			if (!thawed) {
+				pk_err_t ignored;
+				pk_cgroup_freeze(cg, false, &ignored);
+				thawed = true;
+			}
+			kill_all_in(dir);
+			if (remove_dir(dir, err) < 0) {
+				rc = -1;
+				continue;
+			}
+		}
 		if (cg->owned_parent) {
 			/* The levels we made under /pocket, and /pocket itself, go when they empty; another
 			 * container's keep them (rmdir fails with EBUSY or ENOTEMPTY, and that is fine). */

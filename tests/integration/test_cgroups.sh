@@ -155,6 +155,22 @@ test_init_and_exec_are_in_every_hierarchy() {
 	no_cgroup_left c1
 }
 
+# A container may make cgroups below its own (a systemd inside does): delete removes them all, deepest first,
+# with the processes in them.
+test_delete_removes_the_containers_own_sub_cgroups() {
+	local b leaf d
+	b=$(bundle b '(.mounts[] | select(.destination == "/sys/fs/cgroup") | .options) |= map(if . == "ro" then "rw" else . end)
+		| .process.args = ["sh", "-c", "for d in /sys/fs/cgroup/pids /sys/fs/cgroup; do [ -w $d/cgroup.procs ] && break; done; mkdir -p $d/sub/deeper; sleep 100 & echo $! > $d/sub/deeper/cgroup.procs; echo made; wait"]')
+	pk run --detach --bundle "$b" c1 || fail "run"
+	leaf=$(cg_leaf c1)
+	d=$(cg_v2 && echo /sys/fs/cgroup/pocket/$leaf || echo /sys/fs/cgroup/pids/pocket/$leaf)
+	for _ in $(seq 50); do [ -d "$d/sub/deeper" ] && [ -n "$(cat "$d/sub/deeper/cgroup.procs" 2>/dev/null)" ] && break; sleep 0.1; done
+	[ -n "$(cat "$d/sub/deeper/cgroup.procs" 2>/dev/null)" ] || fail "the container made no populated sub-cgroup in $d"
+	pk delete --force c1 || fail "delete --force"
+	[ -d "$d" ] && fail "the container's cgroup (with its sub-cgroups) is still there: $(find "$d")"
+	no_cgroup_left c1
+}
+
 test_cgroup_namespace_shows_its_own_root() {
 	local b out
 	b=$(bundle b '.process.args = ["sh", "-c", "cat /proc/self/cgroup; ls /sys/fs/cgroup"]')
