@@ -164,6 +164,7 @@ test_delete_removes_the_containers_own_sub_cgroups() {
 	pk run --detach --bundle "$b" c1 || fail "run"
 	leaf=$(cg_leaf c1)
 	d=$(cg_v2 && echo /sys/fs/cgroup/pocket/$leaf || echo /sys/fs/cgroup/pids/pocket/$leaf)
+	on_exit "pk delete --force c1 2>/dev/null; find '$d' -depth -type d -exec rmdir {} + 2>/dev/null"
 	for _ in $(seq 50); do [ -d "$d/sub/deeper" ] && [ -n "$(cat "$d/sub/deeper/cgroup.procs" 2>/dev/null)" ] && break; sleep 0.1; done
 	[ -n "$(cat "$d/sub/deeper/cgroup.procs" 2>/dev/null)" ] || fail "the container made no populated sub-cgroup in $d"
 	pk delete --force c1 || fail "delete --force"
