@@ -55,10 +55,16 @@ static bool setgroups_allowed(void)
 /* In the child: fail closed, reporting over the error pipe. */
 __attribute__((noreturn)) static void exec_child(const pk_exec_opts_t *o, int pidfd, int ns_flags, bool join_pid_here,
 						 const pk_seccomp_prog_t *seccomp, const pk_cgroup_t *cg,
-						 pk_cgroup_entry_t *cg_entry, bool into_cgroup, int console_fd, int errpipe)
+						 pk_cgroup_entry_t *cg_entry, bool into_cgroup, int console_fd, int errpipe,
+						 const char *state_json)
 {
 	pk_err_t err = {0};
 	char exe[PATH_MAX];
+	/* Our pid as the host sees it, for a seccomp listener: /proc is still the host's here. (Where we must
+	 * clone again to enter the pid namespace, the process that execs is our child: its host pid is not
+	 * ours to know, and the listener gets 0.) */
+	char self[32] = "";
+	pid_t host_pid = join_pid_here || readlink("/proc/self", self, sizeof self - 1) <= 0 ? 0 : (pid_t)atoi(self);
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
 		pk_fail_errno(&err, errno, "prctl(PR_SET_DUMPABLE)");
 		goto fail;
@@ -108,7 +114,7 @@ __attribute__((noreturn)) static void exec_child(const pk_exec_opts_t *o, int pi
 	/* Our copy of the process (fork copied the runtime's memory) may complete its environment. */
 	if (pk_process_default_home((pk_process_t *)o->process, &err) < 0 || pk_process_prepare(o->process, exe, &err) < 0)
 		goto fail;
-	if (!o->process->no_new_privileges && pk_seccomp_install(seccomp, 0, "{}", &err) < 0)
+	if (!o->process->no_new_privileges && pk_seccomp_install(seccomp, host_pid, state_json ? state_json : "{}", &err) < 0)
 		goto fail;
 	if (pk_process_drop_privileges(o->process, setgroups_allowed(), &err) < 0)
 		goto fail;
@@ -118,7 +124,7 @@ __attribute__((noreturn)) static void exec_child(const pk_exec_opts_t *o, int pi
 		signal(sig, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	pk_process_close_fds(o->preserve_fds);
-	if (o->process->no_new_privileges && pk_seccomp_install(seccomp, 0, "{}", &err) < 0)
+	if (o->process->no_new_privileges && pk_seccomp_install(seccomp, host_pid, state_json ? state_json : "{}", &err) < 0)
 		goto fail;
 	pk_process_exec(o->process, exe, &err);
 fail:
@@ -144,6 +150,8 @@ int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, int *tty_master, 
 	pid_t init = st.pid;
 	pk_cgroup_t cg;
 	bool has_cgroup = st.cgroup_path && pk_cgroup_init(&cg, st.cgroup_path, o->id, false, err) == 0;
+	/* What a seccomp listener is told of the container (runc: its state, as `state` prints it). */
+	_cleanup_free_ char *state_json = o->seccomp->listener_path ? pk_state_json_text(&st, status) : NULL;
 	pk_state_free(&st);
 	if (status == PK_STATUS_PAUSED && !o->ignore_paused)
 		return pk_fail(err, "cannot exec in a container that is paused (--ignore-paused to do it anyway)");
@@ -197,7 +205,7 @@ int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, int *tty_master, 
 	if (pid == 0) {
 		close(errp[0]);
 		exec_child(o, pidfd, ns_flags, join_pid_here, &seccomp, has_cgroup ? &cg : NULL, &cg_entry, into_cgroup,
-			   console_fd, errp[1]);
+			   console_fd, errp[1], state_json);
 	}
 	pk_cgroup_entry_close(&cg_entry);
 	close(errp[1]);

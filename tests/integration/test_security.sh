@@ -109,6 +109,35 @@ test_seccomp_notify_hands_the_fd_to_the_listener() {
 	[ "$(jq -r .pid "$T/agent.state")" -gt 1 ] || fail "pid as seen by the runtime"
 }
 
+# exec'd processes get the container's filter, and the listener is told of them as of the init: the state of
+# the container and the process's own pid as the host sees it.
+test_seccomp_notify_for_an_exec_tells_the_listener_its_pid() {
+	local b out lp lp2 init epid
+	"$HELPERS/seccomp_listener" "$T/agent.sock" "$T/agent.state" &
+	lp=$!
+	on_exit "kill $lp 2>/dev/null"
+	for _ in $(seq 50); do [ -S "$T/agent.sock" ] && break; sleep 0.05; done
+	b=$(bundle b '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'"$T"'/agent.sock",
+		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]} | .process.args = ["sleep", "100"]')
+	pk run --detach --bundle "$b" c1 || fail "run"
+	on_exit "pk delete --force c1"
+	init=$(pk state c1 | jq .pid)
+	for _ in $(seq 50); do [ -s "$T/agent.state" ] && break; sleep 0.05; done
+	# A second agent on the same path (the helper answers one connection) for the exec.
+	rm -f "$T/agent.sock"
+	"$HELPERS/seccomp_listener" "$T/agent.sock" "$T/agent2.state" &
+	lp2=$!
+	on_exit "kill $lp2 2>/dev/null"
+	for _ in $(seq 50); do [ -S "$T/agent.sock" ] && break; sleep 0.05; done
+	out=$(pk exec c1 sh -c 'mkdir /tmp/y 2>&1; echo pid $$; cat /proc/self/status | grep NSpid') || fail "exec"
+	assert_match 'Invalid cross-device link' "$out" "the exec's mkdir answered by the agent (EXDEV)"
+	assert_eq c1 "$(jq -r .state.id "$T/agent2.state")" "state.id"
+	assert_eq running "$(jq -r .state.status "$T/agent2.state")" "state.status"
+	assert_eq "$init" "$(jq -r .state.pid "$T/agent2.state")" "state.pid (the container's init)"
+	epid=$(jq -r .pid "$T/agent2.state")
+	[ "$epid" -gt 1 ] && [ "$epid" != "$init" ] || fail "the exec's pid as seen by the runtime: $epid (init $init)"
+}
+
 test_seccomp_notify_without_listener_is_refused() {
 	local b
 	b=$(bundle b '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'"$T"'/nobody.sock",
