@@ -16,23 +16,24 @@ static const struct {
 	const char *name;
 	pk_cmd_fn fn;
 	const char *help;
+	const char *synopsis; /* what follows the verb */
 } verbs[] = {
-	{"create", pk_cmd_create, "create a container from a bundle, its program waiting for start"},
-	{"start", pk_cmd_start, "start the program of a created container"},
-	{"state", pk_cmd_state, "print the state of a container as JSON"},
-	{"kill", pk_cmd_kill, "send a signal to a container's init (or all its processes)"},
-	{"delete", pk_cmd_delete, "delete a container and everything it holds"},
-	{"run", pk_cmd_run, "create and start a container, and wait for it"},
-	{"exec", pk_cmd_exec, "run a new process in a running container"},
-	{"ps", pk_cmd_ps, "list the processes of a container"},
-	{"pause", pk_cmd_pause, "freeze every process of a container"},
-	{"resume", pk_cmd_resume, "thaw a paused container"},
-	{"update", pk_cmd_update, "change the resource limits of a running container"},
-	{"events", pk_cmd_events, "print resource statistics and OOM events of a container as JSON"},
-	{"list", pk_cmd_list, "list containers"},
-	{"spec", pk_cmd_spec, "write a default config.json"},
-	{"features", pk_cmd_features, "print the features this runtime supports as JSON"},
-	{"help", NULL, "print this help"},
+	{"create", pk_cmd_create, "create a container from a bundle, its program waiting for start", "[flags] ID"},
+	{"start", pk_cmd_start, "start the program of a created container", "ID"},
+	{"state", pk_cmd_state, "print the state of a container as JSON", "ID"},
+	{"kill", pk_cmd_kill, "send a signal to a container's init (or all its processes)", "[flags] ID [SIGNAL]"},
+	{"delete", pk_cmd_delete, "delete a container and everything it holds", "[flags] ID"},
+	{"run", pk_cmd_run, "create and start a container, and wait for it", "[flags] ID"},
+	{"exec", pk_cmd_exec, "run a new process in a running container", "[flags] ID [COMMAND [ARG...]]"},
+	{"ps", pk_cmd_ps, "list the processes of a container", "[flags] ID [PS_ARGS...]"},
+	{"pause", pk_cmd_pause, "freeze every process of a container", "ID"},
+	{"resume", pk_cmd_resume, "thaw a paused container", "ID"},
+	{"update", pk_cmd_update, "change the resource limits of a running container", "[flags] ID"},
+	{"events", pk_cmd_events, "print resource statistics and OOM events of a container as JSON", "[flags] ID"},
+	{"list", pk_cmd_list, "list containers", "[flags]"},
+	{"spec", pk_cmd_spec, "write a default config.json", "[flags]"},
+	{"features", pk_cmd_features, "print the features this runtime supports as JSON", ""},
+	{"help", NULL, "print this help", "[COMMAND]"},
 };
 
 enum { G_ROOT, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_CGMGR, G_ROOTLESS, G_CRIU, G_VERSION, G_HELP,
@@ -107,7 +108,8 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
 		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].help);
 	fprintf(out, "\nglobal flags:\n  --root DIR  --log FILE  --log-format text|json  --debug\n"
-		     "  --systemd-cgroup  --cgroup-manager cgroupfs|systemd  --version\n");
+		     "  --systemd-cgroup  --cgroup-manager cgroupfs|systemd  --version\n"
+		     "\n`pocket COMMAND --help` (or `pocket help COMMAND`) lists a command's flags.\n");
 }
 
 int main(int argc, char **argv)
@@ -145,6 +147,13 @@ int main(int argc, char **argv)
 			snprintf(runtime_dir, sizeof runtime_dir, "/tmp/pocket-%u", (unsigned)getuid());
 		m.g.root = runtime_dir;
 	}
+	/* `help VERB` is `VERB --help`. */
+	char *help_argv[] = {NULL, (char *)"--help", NULL};
+	if (!strcmp(rargv[0], "help") && rest > 1) {
+		help_argv[0] = rargv[1];
+		rargv = help_argv;
+		rest = 2;
+	}
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
 		if (strcmp(verbs[i].name, rargv[0]))
 			continue;
@@ -154,6 +163,13 @@ int main(int argc, char **argv)
 		}
 		pk_selfexe_set_argv(argv);
 		int r = verbs[i].fn(&m.g, rest - 1, rargv + 1, &err);
+		if (r < 0 && err.errnum == PK_ARGS_HELP) {
+			printf("usage: pocket [global flags] %s%s%s\n\n%s\n", verbs[i].name, *verbs[i].synopsis ? " " : "",
+			       verbs[i].synopsis, verbs[i].help);
+			if (err.msg[0])
+				printf("\nflags:\n%s\n", err.msg);
+			return 0;
+		}
 		if (r < 0) {
 			pk_log_fatal(err.msg);
 			return 1;

@@ -1,6 +1,7 @@
 #include "util/args.h"
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static const pk_opt_t *find_long(const pk_opt_t *opts, int n, const char *name, size_t len)
@@ -19,6 +20,23 @@ static const pk_opt_t *find_short(const pk_opt_t *opts, int n, char c)
 	return NULL;
 }
 
+/* --help or -h where the verb has no such flag: its flags, for the front end to print (PK_ARGS_HELP). */
+static int help(const pk_opt_t *opts, int n, pk_err_t *err)
+{
+	size_t used = 0;
+	err->errnum = PK_ARGS_HELP;
+	err->msg[0] = '\0';
+	for (int i = 0; i < n && used < sizeof err->msg; i++) {
+		char shrt[8] = "    ";
+		if (opts[i].short_name)
+			snprintf(shrt, sizeof shrt, "-%c, ", opts[i].short_name);
+		int w = snprintf(err->msg + used, sizeof err->msg - used, "%s  %s--%s%s", i ? "\n" : "", shrt,
+				 opts[i].name, opts[i].takes_value ? " VALUE" : "");
+		used += w > 0 ? (size_t)w : 0;
+	}
+	return -1;
+}
+
 int pk_args_parse(int argc, char **argv, const pk_opt_t *opts, int n_opts, pk_opt_cb cb, void *ctx,
 		  pk_err_t *err)
 {
@@ -35,6 +53,8 @@ int pk_args_parse(int argc, char **argv, const pk_opt_t *opts, int n_opts, pk_op
 		const pk_opt_t *o = find_long(opts, n_opts, name, len);
 		if (!o && len == 1 && a[1] != '-')
 			o = find_short(opts, n_opts, name[0]);
+		if (!o && ((len == 4 && !strncmp(name, "help", 4)) || (len == 1 && name[0] == 'h')))
+			return help(opts, n_opts, err);
 		if (!o)
 			return pk_fail(err, "flag provided but not defined: %.*s", (int)(len + (size_t)(name - a)), a);
 		const char *value;

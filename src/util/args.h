@@ -16,6 +16,10 @@ typedef struct pk_opt {
 /* Called for each flag; `value` is the flag's value, or "true"/"false" for a boolean flag. */
 typedef int (*pk_opt_cb)(void *ctx, int id, const char *value, pk_err_t *err);
 
+/* err->errnum when the arguments asked for help (--help, -h): err->msg then lists the verb's flags, one a
+ * line (the one place a message has more than one). Not an errno value. */
+#define PK_ARGS_HELP (-4242)
+
 /* Parses argv[0..argc) (argv[0] is the first flag, not the program). Returns the index of the first
  * positional argument, or -1 with err set. */
 int pk_args_parse(int argc, char **argv, const pk_opt_t *opts, int n_opts, pk_opt_cb cb, void *ctx,

@@ -18,6 +18,23 @@ test_help_flag_prints_usage_and_exits_0() {
 	done
 }
 
+# Every command answers --help, -h and `help COMMAND` with its own usage and flags, exit 0, and touches
+# nothing; a command pocket lacks gets no help.
+test_every_command_has_its_own_help() {
+	local v out
+	for v in create start state kill delete run exec ps pause resume update events list spec features; do
+		for form in "$v --help" "$v -h" "help $v"; do
+			out=$(pk $form 2>&1) || fail "pocket $form exited $? ($(head -1 <<<"$out"))"
+			assert_match "^usage: pocket \\[global flags\\] $v( |\$)" "$(head -1 <<<"$out")" "first line of pocket $form"
+		done
+	done
+	assert_match '^  -f, --force$' "$(pk delete --help)" "delete's flags"
+	assert_match '^      --pid-file VALUE$' "$(pk exec --help)" "exec's flags"
+	[ -e "$ROOT" ] && [ -n "$(ls -A "$ROOT")" ] && fail "help left state behind: $(ls -A "$ROOT")"
+	pk checkpoint --help >/dev/null 2>&1 && fail "checkpoint --help exited 0: podman would think pocket can checkpoint"
+	return 0
+}
+
 test_spec_writes_config_json_and_refuses_to_overwrite() {
 	local sum
 	mkdir "$T/s"
