@@ -21,7 +21,7 @@ test_help_flag_prints_usage_and_exits_0() {
 # Every command answers --help, -h and `help COMMAND` with its own usage and flags, exit 0, and touches
 # nothing; a command pocket lacks gets no help.
 test_every_command_has_its_own_help() {
-	local v out
+	local v out form
 	for v in create start state kill delete run exec ps pause resume update events list spec features; do
 		for form in "$v --help" "$v -h" "help $v"; do
 			out=$(pk $form 2>&1) || fail "pocket $form exited $? ($(head -1 <<<"$out"))"
