@@ -253,10 +253,60 @@ int pk_cgroup_v2_fd(const pk_cgroup_t *cg)
 	for (size_t i = 0; i < cg->n_hier; i++)
 		if (cg->hier[i].v2) {
 			char p[PATH_MAX * 2];
-			snprintf(p, sizeof p, "%s%s", cg->hier[i].mount, cg->path);
+			pk_cgroup_entry_dir(cg, &cg->hier[i], p, sizeof p);
 			return open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		}
 	return -1;
+}
+
+void pk_cgroup_entry_dir(const pk_cgroup_t *cg, const pk_cg_hier_t *h, char *out, size_t size)
+{
+	snprintf(out, size, "%s%s%s%s", h->mount, cg->path, h->sub[0] ? "/" : "", h->sub);
+}
+
+int pk_cgroup_set_sub(pk_cgroup_t *cg, const char *spec, pk_err_t *err)
+{
+	const char *colon = strchr(spec, ':');
+	const char *sub = colon ? colon + 1 : spec;
+	while (*sub == '/')
+		sub++;
+	if (!*sub || strlen(sub) >= sizeof cg->hier[0].sub || !strcmp(sub, "..") || !strncmp(sub, "../", 3) ||
+	    strstr(sub, "/../") || (strlen(sub) >= 3 && !strcmp(sub + strlen(sub) - 3, "/..")))
+		return pk_fail(err, "--cgroup %s: expected [CONTROLLER:]PATH, PATH a sub-cgroup of the container's "
+			       "(no .. components)", spec);
+	char ctl[256] = "";
+	if (colon)
+		snprintf(ctl, sizeof ctl, "%.*s", (int)(colon - spec), spec);
+	if (ctl[0] && cg->unified)
+		return pk_fail(err, "--cgroup %s: cgroup v2 takes a path without a controller", spec);
+	size_t matched = 0;
+	for (size_t i = 0; i < cg->n_hier; i++) {
+		pk_cg_hier_t *h = &cg->hier[i];
+		if (ctl[0]) {
+			/* every controller named must be one of this hierarchy's ("cpu,cpuacct" names one) */
+			char list[300], want[300];
+			snprintf(list, sizeof list, ",%s,", h->controllers);
+			bool all = !h->v2 && h->controllers[0];
+			char buf[256], *save, *tok;
+			snprintf(buf, sizeof buf, "%s", ctl);
+			for (tok = strtok_r(buf, ",", &save); tok && all; tok = strtok_r(NULL, ",", &save)) {
+				snprintf(want, sizeof want, ",%s,", tok);
+				all = strstr(list, want) != NULL;
+			}
+			if (!all)
+				continue;
+		}
+		snprintf(h->sub, sizeof h->sub, "%s", sub);
+		char dir[PATH_MAX * 2];
+		pk_cgroup_entry_dir(cg, h, dir, sizeof dir);
+		struct stat st;
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+			return pk_fail(err, "--cgroup %s: no sub-cgroup %s (it must exist)", spec, dir);
+		matched++;
+	}
+	if (!matched)
+		return pk_fail(err, "--cgroup %s: no cgroup hierarchy here has the controller(s) %s", spec, ctl);
+	return 0;
 }
 
 int pk_cgroup_enter(const pk_cgroup_t *cg, pid_t pid, bool v1, bool v2, pk_err_t *err)
@@ -264,10 +314,15 @@ int pk_cgroup_enter(const pk_cgroup_t *cg, pid_t pid, bool v1, bool v2, pk_err_t
 	char v[32];
 	snprintf(v, sizeof v, "%d", (int)pid);
 	for (size_t i = 0; i < cg->n_hier; i++) {
-		if (!(cg->hier[i].v2 ? v2 : v1))
+		const pk_cg_hier_t *h = &cg->hier[i];
+		if (!(h->v2 ? v2 : v1))
 			continue;
-		if (pk_cgroup_write(&cg->hier[i], cg->path, "cgroup.procs", v, err) < 0)
-			return -1;
+		char dir[PATH_MAX * 2];
+		pk_cgroup_entry_dir(cg, h, dir, sizeof dir);
+		char procs[PATH_MAX * 2 + 16];
+		snprintf(procs, sizeof procs, "%s/cgroup.procs", dir);
+		if (pk_write_file(procs, v, err) < 0)
+			return pk_err_wrap(err, "cgroup");
 	}
 	return 0;
 }
@@ -312,12 +367,50 @@ static const pk_cg_hier_t *tracking(const pk_cgroup_t *cg)
 	return h ? h : &cg->hier[0];
 }
 
+/* The pids of dir and of every cgroup below it, appended to *pids (a sub-cgroup's members are the
+ * container's too: exec --cgroup, or a container that manages its own cgroups). */
+static int add_pids_below(const char *dir, pid_t **pids, size_t *n, pk_err_t *err)
+{
+	pid_t *more = NULL;
+	size_t n_more = 0;
+	if (read_pids(dir, &more, &n_more, err) < 0)
+		return -1;
+	pid_t *all = n_more ? realloc(*pids, (*n + n_more) * sizeof *all) : *pids;
+	if (n_more && !all) {
+		free(more);
+		return pk_fail_errno(err, ENOMEM, "cgroup.procs");
+	}
+	if (n_more)
+		memcpy(all + *n, more, n_more * sizeof *more);
+	*pids = all;
+	*n += n_more;
+	free(more);
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char sub[PATH_MAX * 2];
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) >= (int)sizeof sub)
+			continue;
+		if (add_pids_below(sub, pids, n, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int pk_cgroup_pids(const pk_cgroup_t *cg, pid_t **pids, size_t *n, pk_err_t *err)
 {
 	const pk_cg_hier_t *h = tracking(cg);
 	char dir[PATH_MAX * 2];
 	snprintf(dir, sizeof dir, "%s%s", h->mount, cg->path);
-	return read_pids(dir, pids, n, err);
+	*pids = NULL;
+	*n = 0;
+	if (add_pids_below(dir, pids, n, err) < 0) {
+		free(*pids);
+		*pids = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 static void sleep_ms(long ms)

@@ -15,6 +15,7 @@ typedef struct pk_cg_hier {
 	char mount[PATH_MAX];  /* where the hierarchy is mounted */
 	char controllers[256]; /* comma-separated; "" for a v1 named hierarchy or a bare cgroup2 */
 	bool v2;
+	char sub[1024]; /* exec --cgroup: the sub-cgroup of the container's a process enters here ("" = none) */
 } pk_cg_hier_t;
 
 typedef struct pk_cgroup {
@@ -35,6 +36,11 @@ int pk_cgroup_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, bo
 int pk_cgroup_create(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
 /* An fd of the v2 cgroup for clone3(CLONE_INTO_CGROUP), or -1 where there is none. */
 int pk_cgroup_v2_fd(const pk_cgroup_t *cg);
+/* The directory a process entering hierarchy h goes to: the container's cgroup, or its sub-cgroup h->sub. */
+void pk_cgroup_entry_dir(const pk_cgroup_t *cg, const pk_cg_hier_t *h, char *out, size_t size);
+/* exec --cgroup [CONTROLLER[,CONTROLLER...]:]SUB: an existing sub-cgroup of the container's, in the
+ * hierarchies of those controllers (every hierarchy when none is named; cgroup v2 takes no controller). */
+int pk_cgroup_set_sub(pk_cgroup_t *cg, const char *spec, pk_err_t *err);
 /* Put pid in the cgroup of the v1 hierarchies, of the v2 one, or both, by writing cgroup.procs: the slow
  * way (an RCU grace period per call), for what neither clone3 nor the process itself did (cgroup/entry.h). */
 int pk_cgroup_enter(const pk_cgroup_t *cg, pid_t pid, bool v1, bool v2, pk_err_t *err);

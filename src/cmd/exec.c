@@ -37,9 +37,9 @@ static const pk_opt_t exec_opts[] = {
 
 typedef struct {
 	const char *cwd, *user, *process_file, *pid_file, *console_socket, *apparmor, *process_label;
-	const char *env[256], *caps[64];
+	const char *env[256], *caps[64], *cgroups[16];
 	uint32_t gids[64];
-	size_t n_env, n_caps, n_gids;
+	size_t n_env, n_caps, n_gids, n_cgroups;
 	bool tty, detach, nnp, ignore_paused;
 	unsigned long preserve_fds;
 } exec_flags_t;
@@ -104,8 +104,10 @@ static int on_exec_opt(void *ctx, int id, const char *v, pk_err_t *err)
 		f->apparmor = v;
 		break;
 	case X_CGROUP:
-		/* runc's --cgroup puts the process in a sub-cgroup of the container's (v2); not yet here */
-		return pk_fail(err, "--cgroup %s: a sub-cgroup for the process is not supported yet", v);
+		if (f->n_cgroups == PK_ARRAY_SIZE(f->cgroups))
+			return pk_fail(err, "--cgroup: at most %zu", PK_ARRAY_SIZE(f->cgroups));
+		f->cgroups[f->n_cgroups++] = v;
+		break;
 	case X_IGNORE_PAUSED:
 		f->ignore_paused = on;
 		break;
@@ -260,7 +262,9 @@ int pk_cmd_exec(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 			    .seccomp = &spec.seccomp,
 			    .console_socket = f.console_socket,
 			    .preserve_fds = (int)(f.preserve_fds + listen_fds),
-			    .ignore_paused = f.ignore_paused};
+			    .ignore_paused = f.ignore_paused,
+			    .cgroups = f.cgroups,
+			    .n_cgroups = f.n_cgroups};
 	int tty_master = -1;
 	if (pk_container_exec(&o, &pid, f.detach ? NULL : &tty_master, err) < 0)
 		goto out;

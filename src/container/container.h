@@ -32,6 +32,8 @@ typedef struct pk_exec_opts {
 	int preserve_fds;
 	const char *console_socket; /* process.terminal: where the pty master goes */
 	bool ignore_paused;         /* --ignore-paused: a paused container takes the process (it starts frozen) */
+	const char *const *cgroups; /* --cgroup [CONTROLLER:]SUB, each: sub-cgroups of the container's to enter */
+	size_t n_cgroups;
 } pk_exec_opts_t;
 
 /* Start a process in the container; returns once it has exec'd (its pid in *pid, our child). With a

@@ -150,6 +150,15 @@ int pk_container_exec(const pk_exec_opts_t *o, pid_t *pid_out, int *tty_master, 
 	pid_t init = st.pid;
 	pk_cgroup_t cg;
 	bool has_cgroup = st.cgroup_path && pk_cgroup_init(&cg, st.cgroup_path, o->id, false, err) == 0;
+	if (o->n_cgroups && !has_cgroup) {
+		pk_state_free(&st);
+		return pk_fail(err, "--cgroup: the container has no cgroup of its own");
+	}
+	for (size_t i = 0; i < o->n_cgroups; i++)
+		if (pk_cgroup_set_sub(&cg, o->cgroups[i], err) < 0) {
+			pk_state_free(&st);
+			return -1;
+		}
 	/* What a seccomp listener is told of the container (runc: its state, as `state` prints it). */
 	_cleanup_free_ char *state_json = o->seccomp->listener_path ? pk_state_json_text(&st, status) : NULL;
 	pk_state_free(&st);

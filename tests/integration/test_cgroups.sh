@@ -172,6 +172,41 @@ test_delete_removes_the_containers_own_sub_cgroups() {
 	no_cgroup_left c1
 }
 
+# exec --cgroup [CONTROLLER:]SUB (runc's): the process goes into an existing sub-cgroup of the container's.
+test_exec_cgroup_puts_the_process_in_a_sub_cgroup() {
+	local b leaf d p line
+	b=$(bundle b '.process.args = ["sleep", "100"]')
+	pk run --detach --bundle "$b" c1 || fail "run"
+	on_exit "pk delete --force c1 2>/dev/null; find /sys/fs/cgroup -path '*/pocket/$(cg_leaf c1)/*' -depth -type d -exec rmdir {} + 2>/dev/null"
+	leaf=$(cg_leaf c1)
+	for d in /sys/fs/cgroup/pocket/"$leaf" /sys/fs/cgroup/*/pocket/"$leaf"; do
+		[ -d "$d" ] || continue
+		mkdir "$d/sub" || fail "mkdir $d/sub"
+		[ -f "$d/cpuset.cpus" ] && cat "$d/cpuset.cpus" >"$d/sub/cpuset.cpus" && cat "$d/cpuset.mems" >"$d/sub/cpuset.mems"
+	done
+	pk exec --detach --pid-file "$T/p1" --cgroup sub c1 sleep 100 || fail "exec --cgroup sub"
+	p=$(cat "$T/p1")
+	while IFS= read -r line; do
+		case "$line" in *":/pocket/$leaf/sub") ;; *) fail "exec --cgroup sub: outside the sub-cgroup: $line" ;; esac
+	done </proc/"$p"/cgroup
+	if ! cg_v2; then
+		pk exec --detach --pid-file "$T/p2" --cgroup pids:sub c1 sleep 100 || fail "exec --cgroup pids:sub"
+		p=$(cat "$T/p2")
+		assert_match ":pids:/pocket/$leaf/sub\$" "$(grep ':pids:' /proc/"$p"/cgroup)" "pids hierarchy"
+		assert_match ":memory:/pocket/$leaf\$" "$(grep ':memory:' /proc/"$p"/cgroup)" "memory hierarchy (not named)"
+		pk exec --cgroup nosuch:sub c1 true 2>"$T/err" && fail "an unknown controller was accepted"
+		assert_match 'nosuch' "$(cat "$T/err")" "error names the controller"
+	else
+		pk exec --cgroup memory:sub c1 true 2>"$T/err" && fail "cgroup v2 took a controller"
+		assert_match 'cgroup v2' "$(cat "$T/err")" "error on v2"
+	fi
+	pk exec --cgroup missing c1 true 2>"$T/err" && fail "a missing sub-cgroup was accepted"
+	assert_match -- '--cgroup missing: no sub-cgroup' "$(cat "$T/err")" "error for a missing sub-cgroup"
+	pk exec --cgroup ../../escape c1 true 2>"$T/err" && fail "a .. path was accepted"
+	assert_match -- '--cgroup' "$(cat "$T/err")" "error for .."
+	assert_eq 3 "$(pk ps --format json c1 | jq length)" "processes: the init and the two execs only (no stray from a refused exec)"
+}
+
 test_cgroup_namespace_shows_its_own_root() {
 	local b out
 	b=$(bundle b '.process.args = ["sh", "-c", "cat /proc/self/cgroup; ls /sys/fs/cgroup"]')
