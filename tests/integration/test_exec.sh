@@ -111,6 +111,4 @@ test_exec_lsm_flags_need_the_lsm() {
 	assert_match 'apparmorProfile.*not enabled' "$(cat "$T/err")" "--apparmor"
 	pk exec --process-label system_u:system_r:container_t:s0 c1 true 2>"$T/err" && fail "--process-label accepted without SELinux"
 	assert_match 'selinuxLabel.*not enabled' "$(cat "$T/err")" "--process-label"
-	pk exec --cgroup sub c1 true 2>"$T/err" && fail "--cgroup accepted"
-	assert_match -- '--cgroup' "$(cat "$T/err")" "--cgroup"
 }
