@@ -272,20 +272,20 @@ static int start_pasta(const pk_usernet_cfg_t *cfg, int netns_fd, int userns_fd,
 	return 0;
 }
 
-/* One request on slirp4netns's API socket (a connection per request), its error as ours. */
+/* One request on slirp4netns's API socket (a connection per request); its refusal as our error. */
 static int slirp_api(int statedir_fd, json_t *req, pk_err_t *err)
 {
 	_cleanup_free_ char *text = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	if (!text)
-		return pk_fail(err, "%s: encode a slirp4netns request", PK_USERNET_ANNOTATION);
+		return pk_fail(err, "encode a slirp4netns request");
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/%s", statedir_fd, SLIRP_API_SOCKET);
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct timeval tv = {.tv_sec = 5};
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
 	    connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		return pk_fail_errno(err, errno, "%s: slirp4netns API socket", PK_USERNET_ANNOTATION);
+		return pk_fail_errno(err, errno, "slirp4netns API socket");
 	shutdown(fd, SHUT_WR);
 	char reply[4096];
 	size_t got = 0;
@@ -294,18 +294,15 @@ static int slirp_api(int statedir_fd, json_t *req, pk_err_t *err)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return pk_fail_errno(err, errno, "%s: slirp4netns API reply", PK_USERNET_ANNOTATION);
+			return pk_fail_errno(err, errno, "slirp4netns API reply");
 		got += (size_t)r;
 	}
 	reply[got] = '\0';
 	json_t *o = json_loads(reply, 0, NULL);
-	json_t *e = json_object_get(o, "error");
+	const char *desc = json_string_value(json_object_get(json_object_get(o, "error"), "desc"));
 	int ret = 0;
-	if (!o || e || !json_object_get(o, "return")) {
-		const char *desc = json_string_value(json_object_get(e, "desc"));
-		pk_fail(err, "%s: slirp4netns refused %s: %s", PK_USERNET_ANNOTATION, text, desc ? desc : reply);
-		ret = pk_err_one_line(err);
-	}
+	if (!o || !json_object_get(o, "return"))
+		ret = pk_fail(err, "slirp4netns: %s", desc ? desc : reply);
 	json_decref(o);
 	return ret;
 }
@@ -317,10 +314,13 @@ static int slirp_forward(int statedir_fd, const pk_port_forward_t *f, pk_err_t *
 	json_t *req = json_pack("{s:s,s:{s:s,s:s,s:i,s:i}}", "execute", "add_hostfwd", "arguments", "proto",
 				f->udp ? "udp" : "tcp", "host_addr", addr, "host_port", (int)f->host_port,
 				"guest_port", (int)f->container_port);
-	if (!req)
-		return pk_fail(err, "%s: encode a slirp4netns request", PK_USERNET_ANNOTATION);
-	if (slirp_api(statedir_fd, req, err) < 0)
-		return pk_err_wrap(err, "%s: port %s:%u", PK_USERNET_PORTS_ANNOTATION, addr, (unsigned)f->host_port);
+	if (!req || slirp_api(statedir_fd, req, err) < 0) {
+		if (!req)
+			pk_fail(err, "encode a slirp4netns request");
+		pk_err_wrap(err, "%s: %s:%u:%u/%s", PK_USERNET_PORTS_ANNOTATION, addr, (unsigned)f->host_port,
+			    (unsigned)f->container_port, f->udp ? "udp" : "tcp");
+		return pk_err_one_line(err);
+	}
 	return 0;
 }
 
