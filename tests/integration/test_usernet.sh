@@ -86,6 +86,7 @@ check_forwarding() {
 	out=$(fetch 8081) || fail "nothing read from 127.0.0.1:8081"
 	assert_eq "second port" "$out" "second forwarded port"
 	ss -Hltn 'sport = :8080' | grep -q '127.0.0.1:8080' || fail "8080 not bound on 127.0.0.1: $(ss -Hltn)"
+	ss -Hlun 'sport = :5353' | grep -q '127.0.0.1:5353' || fail "udp 5353 not bound on 127.0.0.1: $(ss -Hlun)"
 	out=$($pkc exec c1 sh -c "$IFACES")
 	echo "$out" | grep -qvx lo || fail "the container has no interface but lo: [$out]"
 	# Nothing of the runtime's kept open: no state dir, no exec.fifo, no lock. Its log file aside, and the pid
@@ -106,7 +107,7 @@ check_forwarding() {
 usernet_root_scenario() {
 	local b
 	on_exit "pk delete --force c1"
-	b=$(usernet_bundle b "$1" "8080:80,127.0.0.1:8081:81/tcp")
+	b=$(usernet_bundle b "$1" "8080:80,127.0.0.1:8081:81/tcp,5353:53/udp")
 	pk run --detach --bundle "$b" c1 || fail "run with $1"
 	check_forwarding pk "$ROOT/c1"
 	assert_no_leftovers c1
@@ -121,7 +122,7 @@ usernet_rootless_scenario() {
 	local b
 	rootless_setup
 	b=$(rl_bundle b ".process.args = [\"sh\", \"-c\", $(jq -n --arg s "$SERVE" '$s')] |
-		.annotations = {\"run.pocket.network\": \"$1\", \"run.pocket.network.ports\": \"8080:80,8081:81\"} |
+		.annotations = {\"run.pocket.network\": \"$1\", \"run.pocket.network.ports\": \"8080:80,8081:81,5353:53/udp\"} |
 		.linux.namespaces += [{\"type\": \"network\"}]")
 	as_user "$POCKET" run --detach --bundle "$b" c1 || fail "rootless run with $1"
 	assert_eq "$RL_UID" "$(stat -c %u "/proc/$(jq -r .usernet_pid "/tmp/pocket-$RL_UID/c1/state.json")")" \
