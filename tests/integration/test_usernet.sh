@@ -9,12 +9,15 @@ USERNET_TEST_FILE=$(realpath "${BASH_SOURCE[0]}")
 # private_net FUNCTION: run FUNCTION (a scenario of this file) in a new network namespace, with lo up and a
 # veth pair with an address and a default route (pasta copies its addresses from such an interface). The
 # namespace ends with the scenario: its only processes are the scenario's, and the scenario's on_exit
-# deletes the containers whose helpers hold it.
+# deletes the containers whose helpers hold it. (A kernel without tun and veth built in, as the qemu guest's,
+# loads their modules.)
 private_net() {
 	command -v pasta >/dev/null || { echo "pasta missing (package passt)"; exit 77; }
 	command -v slirp4netns >/dev/null || { echo "slirp4netns missing (package slirp4netns)"; exit 77; }
+	[ -e /dev/net/tun ] || modprobe tun || { echo "no /dev/net/tun"; exit 77; }
 	unshare -n bash -c "source '$(dirname "$USERNET_TEST_FILE")/lib.sh'; source '$USERNET_TEST_FILE'; set -u
-		ip link set lo up && ip link add un0 type veth peer name un1 && ip link set un1 up &&
+		ip link set lo up && { ip link add un0 type veth peer name un1 2>/dev/null ||
+			{ modprobe veth && ip link add un0 type veth peer name un1; }; } && ip link set un1 up &&
 		ip addr add 192.0.2.1/24 dev un0 && ip link set un0 up &&
 		ip route add default via 192.0.2.254 dev un0 || fail 'set up the test network namespace'
 		$1"
