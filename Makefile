@@ -9,7 +9,7 @@ ALL_CFLAGS := -std=gnu17 $(WARNINGS) -Isrc -D_GNU_SOURCE -DPOCKET_VERSION='"$(VE
 LDLIBS     := -ljansson -lseccomp
 BUILD      := build
 
-LIB_SRCS   := $(wildcard src/util/*.c src/spec/*.c src/container/*.c src/kernel/*.c src/cgroup/*.c)
+LIB_SRCS   := $(wildcard src/util/*.c src/spec/*.c src/container/*.c src/kernel/*.c src/cgroup/*.c src/net/*.c)
 CLI_SRCS   := src/pocket.c $(wildcard src/cmd/*.c)
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS   := $(CLI_SRCS:%.c=$(BUILD)/%.o)
@@ -17,7 +17,7 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 DEB_BUILD  := gcc make pkg-config libc6-dev libjansson-dev libseccomp-dev busybox-static jq iproute2
-DEB_TEST   := $(DEB_BUILD) iproute2 util-linux bsdutils procps passwd uidmap jq
+DEB_TEST   := $(DEB_BUILD) iproute2 util-linux bsdutils procps passwd uidmap jq passt slirp4netns
 
 .PHONY: all clean check unit integration demo deps-build deps-test bundle
 

@@ -14,6 +14,7 @@
 #include "kernel/seccomp.h"
 #include "kernel/spawn.h"
 #include "kernel/terminal.h"
+#include "net/usernet.h"
 #include "util/cleanup.h"
 #include "util/fallback.h"
 #include "util/fs.h"
@@ -85,10 +86,13 @@ typedef struct create_job {
 	int console_fd, tty_master;
 	pk_cgroup_t cg;
 	bool cgroup_made;
+	int netns_fd, userns_fd; /* the container's, for its network helper */
+	pk_usernet_t net;
 } create_job_t;
 
 static void abort_create(create_job_t *j)
 {
+	pk_usernet_stop(&j->net);
 	if (j->pid > 0) {
 		if (j->pidfd >= 0)
 			syscall(SYS_pidfd_send_signal, j->pidfd, SIGKILL, NULL, 0);
@@ -136,6 +140,9 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 	if (!spec->has_process)
 		return pk_fail(err, "process: required to create a container");
 	if (pk_lsm_check(spec, err) < 0)
+		return -1;
+	pk_usernet_cfg_t net;
+	if (pk_usernet_config(spec, &net, err) < 0)
 		return -1;
 	pk_caps_drop_unknown_to_kernel(&spec->process.caps);
 
@@ -289,6 +296,11 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		return -1;
 	}
 	st.pid = j->pid;
+	/* Its namespaces while they can still be opened (net/usernet.h); when the init unshares them itself
+	 * (next to a joined user namespace), only once it has. */
+	if (net.mode != PK_USERNET_NONE && (clone_flags & CLONE_NEWNET) &&
+	    pk_usernet_open_ns(j->pid, spec->ns[PK_NS_USER].present, &j->netns_fd, &j->userns_fd, err) < 0)
+		return -1;
 
 	/* The init must be in its cgroup before it makes its cgroup namespace (whose root is the cgroup it is
 	 * in) and long before it runs anything of the user's: clone3 put it in the v2 one, and it moves itself
@@ -334,6 +346,21 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 	}
 	if (pk_sync_expect(sync_fd, PK_SYNC_RUN_HOOKS, NULL, err) < 0)
 		return -1;
+	/* Every namespace is made: the network helper starts, and is recorded before anything else can fail,
+	 * so that the hooks already see the container's network. */
+	if (net.mode != PK_USERNET_NONE) {
+		if ((j->netns_fd < 0 &&
+		     pk_usernet_open_ns(j->pid, spec->ns[PK_NS_USER].present, &j->netns_fd, &j->userns_fd, err) < 0) ||
+		    pk_usernet_start(&net, j->netns_fd, j->userns_fd, j->statedir_fd, &j->net, err) < 0) {
+			pk_err_t ignored;
+			pk_sync_send(sync_fd, PK_SYNC_ERROR, err->errnum, err->msg, &ignored);
+			return -1;
+		}
+		st.usernet_pid = j->net.pid;
+		st.usernet_start = j->net.start;
+		if (pk_state_save(j->statedir_fd, &st, err) < 0)
+			return -1;
+	}
 	if (run_runtime_hooks(spec, &st, err) < 0) {
 		pk_err_t ignored;
 		pk_sync_send(sync_fd, PK_SYNC_ERROR, err->errnum, err->msg, &ignored);
@@ -360,7 +387,14 @@ int pk_container_create(const pk_create_opts_t *o, pk_spec_t *spec, pid_t *pid, 
 {
 	if (pk_id_validate(o->id, err) < 0)
 		return -1;
-	create_job_t j = {.o = o, .statedir_fd = -1, .rootdir_fd = -1, .pidfd = -1, .console_fd = -1, .tty_master = -1};
+	create_job_t j = {.o = o,
+			  .statedir_fd = -1,
+			  .rootdir_fd = -1,
+			  .pidfd = -1,
+			  .console_fd = -1,
+			  .tty_master = -1,
+			  .netns_fd = -1,
+			  .userns_fd = -1};
 	int r = do_create(&j, spec, err);
 	if (r < 0)
 		abort_create(&j);
@@ -378,6 +412,10 @@ int pk_container_create(const pk_create_opts_t *o, pk_spec_t *spec, pid_t *pid, 
 		close(j.rootdir_fd);
 	if (j.pidfd >= 0)
 		close(j.pidfd);
+	if (j.netns_fd >= 0)
+		close(j.netns_fd);
+	if (j.userns_fd >= 0)
+		close(j.userns_fd);
 	pk_seccomp_prog_free(&j.seccomp);
 	return r;
 }

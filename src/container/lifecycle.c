@@ -3,6 +3,7 @@
 #include "cgroup/cgroup.h"
 #include "container/container.h"
 #include "kernel/hooks.h"
+#include "net/usernet.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include <dirent.h>
@@ -231,6 +232,7 @@ int pk_container_delete(const char *root, const char *id, bool force, pk_err_t *
 			wait_gone(pidfd);
 		}
 	}
+	pk_usernet_stop(&(pk_usernet_t){.pid = c.st.usernet_pid, .start = c.st.usernet_start});
 	/* Whatever the init left behind (without a pid namespace, its children outlive it) goes with the
 	 * cgroup. */
 	if (has_cgroup && pk_cgroup_destroy(&cg, err) < 0)

@@ -88,6 +88,8 @@ int pk_state_load(int dirfd, pk_state_t *st, pk_err_t *err)
 	st->creating = json_is_true(json_object_get(o, "creating"));
 	st->pid = (pid_t)json_integer_value(json_object_get(o, "pid"));
 	st->pid_start = (unsigned long long)json_integer_value(json_object_get(o, "pid_start"));
+	st->usernet_pid = (pid_t)json_integer_value(json_object_get(o, "usernet_pid"));
+	st->usernet_start = (unsigned long long)json_integer_value(json_object_get(o, "usernet_pid_start"));
 	json_t *a = json_object_get(o, "annotations");
 	st->annotations = json_is_object(a) ? json_incref(a) : NULL;
 	json_decref(o);
@@ -105,6 +107,10 @@ int pk_state_save(int dirfd, const pk_state_t *st, pk_err_t *err)
 		json_object_set(o, "annotations", st->annotations);
 	if (st->cgroup_path)
 		json_object_set_new(o, "cgroup_path", json_string(st->cgroup_path));
+	if (st->usernet_pid > 0) {
+		json_object_set_new(o, "usernet_pid", json_integer(st->usernet_pid));
+		json_object_set_new(o, "usernet_pid_start", json_integer((json_int_t)st->usernet_start));
+	}
 	_cleanup_free_ char *text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (!text)
@@ -153,16 +159,21 @@ unsigned long long pk_proc_start_time(pid_t pid)
 
 int pk_state_pidfd(const pk_state_t *st)
 {
-	if (st->pid <= 0) {
+	return pk_proc_pidfd(st->pid, st->pid_start);
+}
+
+int pk_proc_pidfd(pid_t pid, unsigned long long start)
+{
+	if (pid <= 0) {
 		errno = ESRCH;
 		return -1;
 	}
-	int fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (fd < 0)
 		return -1;
-	/* The pidfd pins the process; checking the start time after opening it proves it is our init and
-	 * not a later process that got the same pid. */
-	if (pk_proc_start_time(st->pid) != st->pid_start) {
+	/* The pidfd pins the process; checking the start time after opening it proves it is the one recorded
+	 * and not a later process that got the same pid. */
+	if (pk_proc_start_time(pid) != start) {
 		close(fd);
 		errno = ESRCH;
 		return -1;

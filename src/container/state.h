@@ -24,6 +24,8 @@ typedef struct pk_state {
 	unsigned long long pid_start; /* its start time (field 22 of /proc/<pid>/stat) */
 	json_t *annotations;         /* may be NULL */
 	char *cgroup_path;           /* the container's cgroup, from each hierarchy's root */
+	pid_t usernet_pid;           /* its user-mode network helper (net/usernet.h), 0 when none */
+	unsigned long long usernet_start;
 } pk_state_t;
 
 #define PK_STATE_FIFO "exec.fifo"
@@ -42,6 +44,8 @@ json_t *pk_state_json(const pk_state_t *st, pk_status_t status);
 char *pk_state_json_text(const pk_state_t *st, pk_status_t status);
 /* A pidfd for the init that is verified to still be the same process, or -1 (errno set). */
 int pk_state_pidfd(const pk_state_t *st);
+/* The same for any process recorded by pid and start time. */
+int pk_proc_pidfd(pid_t pid, unsigned long long start);
 unsigned long long pk_proc_start_time(pid_t pid);
 /* Remove the state directory of id. */
 int pk_state_remove(const char *root, const char *id, pk_err_t *err);
