@@ -122,7 +122,7 @@ vm-deps:
 check-v2:
 	$(MAKE) vm-deps
 	$(MAKE) all bundle $(HELPERS)
-	tests/vm/run-in-guest.sh tests/integration/run.sh $(BUILD)/pocket $(BUILD)/bundle $(BUILD)/probe $(VM_TESTS)
+	tests/vm/run-in-guest.sh env POCKET_TEST_TIMEOUT=600 tests/integration/run.sh $(BUILD)/pocket $(BUILD)/bundle $(BUILD)/probe $(VM_TESTS)
 
 # Real clients driving pocket (tests/clients/): Debian's podman 4.3 (conmon, CNI plugins, cgroupfs) and containerd 1.6
 # (ctr, the runc v2 shim), each scenario compared with Debian's runc; `make check` runs them too. Each test keeps its

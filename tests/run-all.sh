@@ -34,8 +34,8 @@ if [ -n "${CLIENT_TESTS:-}" ]; then
 fi
 # Most users run pure cgroup v2: the cgroup tests again, in a qemu guest booted with it (tests/vm/).
 echo "# integration on a pure cgroup v2 host (qemu guest): ${VM_TESTS:-tests/integration/test_cgroups.sh}"
-"$here/vm/run-in-guest.sh" "$here/integration/run.sh" "$build/pocket" "$build/bundle" "$build/probe" \
-	${VM_TESTS:-$here/integration/test_cgroups.sh} | tee "$log"
+"$here/vm/run-in-guest.sh" env POCKET_TEST_TIMEOUT=600 "$here/integration/run.sh" "$build/pocket" "$build/bundle" \
+	"$build/probe" ${VM_TESTS:-$here/integration/test_cgroups.sh} | tee "$log"
 [ "${PIPESTATUS[0]}" -le 1 ] || { echo "the guest did not run the tests"; fail=$((fail + 1)); }
 count "$log"
 rm -f "$log"

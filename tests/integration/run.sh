@@ -21,14 +21,18 @@ cleanup_test() {
 	done
 	return 0
 }
+# Seconds per test: generous, as a hung test must not hang the suite; a slow host (the emulated guest of
+# tests/vm, 30-50 times slower) raises it.
+limit=${POCKET_TEST_TIMEOUT:-120}
 for f in "${files[@]}"; do
 	for t in $(bash -c "source '$here/lib.sh'; source '$f'; declare -F" | awk '$3 ~ /^test_/ {print $3}'); do
 		n=$((n + 1))
 		T="$work/$n" ROOT="$work/$n/state"
 		mkdir -p "$T"
 		# Output goes to a file, not a pipe: a stray background process of a broken test cannot hang us.
-		T=$T ROOT=$ROOT timeout -k 5 120 bash -c "source '$here/lib.sh'; source '$f'; set -u; $t" >"$work/out" 2>&1
+		T=$T ROOT=$ROOT timeout -k 5 "$limit" bash -c "source '$here/lib.sh'; source '$f'; set -u; $t" >"$work/out" 2>&1
 		rc=$?
+		[ $rc -eq 124 ] || [ $rc -eq 137 ] && printf '\nFAIL: timed out after %s s (POCKET_TEST_TIMEOUT)\n' "$limit" >>"$work/out"
 		out=$(cat "$work/out")
 		cleanup_test "$ROOT"
 		name="$(basename "$f" .sh):$t"
