@@ -92,3 +92,28 @@ test_rootless_limits_without_a_delegated_cgroup_warn() {
 	as_user "$POCKET" run --bundle "$b" c1 2>"$T/err" || fail "run: $(cat "$T/err")"
 	assert_match 'linux.resources: not applied' "$(cat "$T/err")" "the user is told the limit is not applied"
 }
+
+# The rest of the issue's bad input: overlapping mappings, a rootfs the user cannot read, a bind of a host
+# path the user cannot reach. Each: one line naming the field or path, and nothing left behind.
+test_rootless_unusable_input_is_named_and_leaves_nothing() {
+	local b
+	rootless_setup
+	b=$(rl_bundle b '.linux.uidMappings = [{"containerID": 0, "hostID": '"$RL_UID"', "size": 1}, {"containerID": 0, "hostID": '"$RL_SUB"', "size": 10}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": '"$RL_GID"', "size": 1}, {"containerID": 1, "hostID": '"$RL_SUB"', "size": 10}]')
+	as_user "$POCKET" create --bundle "$b" c1 2>"$T/err" && fail "overlapping uid mappings were accepted"
+	assert_match 'uidMappings' "$(cat "$T/err")" "overlap: error names the field"
+	assert_eq 1 "$(wc -l <"$T/err")" "overlap: one line"
+	mkdir -p "$T/private/rootfs" && chmod 700 "$T/private"
+	b=$(rl_bundle b2 '.root.path = "'"$T"'/private/rootfs"')
+	as_user "$POCKET" create --bundle "$b" c2 2>"$T/err" && fail "an unreadable rootfs was accepted"
+	assert_match "root.path.*$T/private/rootfs" "$(cat "$T/err")" "unreadable rootfs: error names the path"
+	assert_eq 1 "$(wc -l <"$T/err")" "unreadable rootfs: one line"
+	mkdir -p "$T/private/data"
+	b=$(rl_bundle b3 '.mounts += [{"destination": "/mnt", "type": "bind", "source": "'"$T"'/private/data", "options": ["rbind"]}]')
+	as_user "$POCKET" create --bundle "$b" c3 2>"$T/err" && fail "a bind of an unreachable host path was accepted"
+	assert_match "$T/private/data|/mnt" "$(cat "$T/err")" "unreachable bind: error names the path"
+	assert_eq 1 "$(wc -l <"$T/err")" "unreachable bind: one line"
+	for c in c1 c2 c3; do [ ! -e "/tmp/pocket-$RL_UID/$c" ] || fail "state left after the refused create of $c"; done
+	pgrep -u "$RL_USER" >/dev/null && fail "a process of the user survived a refused create"
+	return 0
+}
