@@ -6,6 +6,17 @@
 # every figure of the table can be named, peak_rss, min_mem_limit and burst_1/2/4 included).
 set -euo pipefail
 
+# Every figure (BENCH_ONLY names some of them; a name not here is refused before anything runs).
+FIGURES=(run_true run_true_nonet run_true_limits run_true_sealed_copy run_true_rootless create start delete
+	state version exec_true peak_rss min_mem_limit burst_1 burst_2 burst_4)
+want() { [[ -z ${BENCH_ONLY:-} || ,$BENCH_ONLY, == *,$1,* ]]; }
+want_any() { local f; for f; do want "$f" && return 0; done; return 1; }
+IFS=, read -ra only <<<"${BENCH_ONLY:-}"
+for f in "${only[@]}"; do
+	[[ " ${FIGURES[*]} " == *" $f "* ]] ||
+		{ echo "BENCH_ONLY: unknown figure '$f' (expected some of: ${FIGURES[*]})" >&2; exit 2; }
+done
+
 # crun 1.8.1 refuses hybrid hosts ("cgroups in hybrid mode not supported"), so everything runs in a
 # private mount namespace without the bare cgroup2 mount; the host's mounts stay as they are.
 if [[ ${POCKET_BENCH_INNER:-} != 1 ]]; then
@@ -19,14 +30,6 @@ umount /sys/fs/cgroup/unified && mount -t tmpfs -o size=1m,mode=755 bench-unifie
 echo "note: every runtime runs in a private mount namespace (unshare -m) where /sys/fs/cgroup/unified"
 echo "      (cgroup2) is replaced by an empty tmpfs, so crun accepts this hybrid cgroup host;"
 echo "      the host's mounts are unchanged"
-FIGURES=(run_true run_true_nonet run_true_limits run_true_sealed_copy run_true_rootless create start delete
-	state version exec_true peak_rss min_mem_limit burst_1 burst_2 burst_4)
-want() { [[ -z ${BENCH_ONLY:-} || ,$BENCH_ONLY, == *,$1,* ]]; }
-want_any() { local f; for f; do want "$f" && return 0; done; return 1; }
-for f in ${BENCH_ONLY//,/ }; do
-	[[ " ${FIGURES[*]} " == *" $f "* ]] ||
-		{ echo "BENCH_ONLY: unknown figure '$f' (expected some of: ${FIGURES[*]})" >&2; exit 2; }
-done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs; figures from a busy machine are noisy)"
 
 POCKET=$1 BUNDLE=$2 FLOOR=$3 OUT=$4
@@ -71,6 +74,8 @@ cleanup() {
 	[[ -z $left ]] || echo "warning: cgroups left behind: $left" >&2
 }
 trap cleanup EXIT
+trap 'exit 130' INT # after the running command: the cleanup above then runs too
+trap 'exit 143' TERM
 
 # Snapshots, not links: a rebuild of build/pocket during the run made its exec fail (EACCES) now and then.
 cp "$POCKET" "$T/bin/pocket"
@@ -366,7 +371,8 @@ panel() {
 		echo 'unset label 1; set xtics; set ytics; set yrange [0:*]'
 	fi
 }
-# Bars of a cluster sit 0.2 apart (4 runtimes + a gap of 1); labels carry the values and the n/a's.
+# Bars of a cluster sit 0.2 apart (4 runtimes + a gap of 1); labels carry the values and the n/a's
+# (none for a missing floor: most figures without a floor have none by nature).
 gnuplot <<EOF
 set terminal pngcairo size 1400,1000 font "sans,11"
 set output "$OUT/medians.png"
@@ -383,7 +389,8 @@ set linetype 2 lc rgb "#1b9e77"
 set linetype 3 lc rgb "#7570b3"
 set linetype 4 lc rgb "#d95f02"
 ok(c) = column(c) >= 0
-bars(f) = sprintf("for [c=2:5] '%s' using c:xtic(1), for [c=2:5] '' using (\$0+(c-3.5)*0.2):(ok(c) ? column(c) : 1/0):(sprintf('%%.3g', column(c))) with labels offset 0,0.6 font ',8' notitle, for [c=3:5] '' using (\$0+(c-3.5)*0.2):(ok(c) ? 1/0 : 0):('n/a') with labels offset 0,0.6 font ',8' notitle", f)
+# A label is never left undefined (1/0): gnuplot 5.4.4 crashes on a one-figure panel with one.
+bars(f) = sprintf("for [c=2:5] '%s' using c:xtic(1), for [c=2:5] '' using (\$0+(c-3.5)*0.2):(ok(c) ? column(c) : 0):(ok(c) ? sprintf('%%.3g', column(c)) : c > 2 ? 'n/a' : '') with labels offset 0,0.6 font ',8' notitle", f)
 set multiplot title "pocket bench: medians ($(uname -r), $(nproc) CPUs; kernel floor in grey)" font ",13"
 set size 1,0.47; set origin 0,0.48
 $(panel ms "time per operation (ms, lower is better)")
