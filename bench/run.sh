@@ -105,12 +105,13 @@ for ((s = 1; s <= 4; s++)); do mkbundle "burst$s"; done
 mkbundle limits '.linux.resources += {memory: {limit: 268435456, swap: 268435456},
 	cpu: {shares: 512, quota: 100000, period: 100000}, pids: {limit: 256}}'
 
-# The rootless figure: an unprivileged user, made for the bench if missing, runs each runtime on the
-# same rootfs with pocket's rootless config (user namespace mapping the user to 0, no cgroupsPath).
+# For the rootless figure: an unprivileged user, made for the bench if missing, who runs each runtime on
+# the same rootfs with pocket's rootless config (user namespace mapping the user to 0, no cgroupsPath).
 # All three runtimes can make a network namespace rootless, so it stays, as in run_true.
-if want run_true_rootless; then
+# Its errors are left in $T/err.
+rootless_setup() {
 	if ! id -u "$RL_USER" >/dev/null 2>&1; then
-		useradd --system -M -d /nonexistent -s /usr/sbin/nologin "$RL_USER"
+		useradd --system -M -d /nonexistent -s /usr/sbin/nologin "$RL_USER" 2>"$T/err" || return 1
 		RL_MADE=1
 	fi
 	RL_UID=$(id -u "$RL_USER") RL_GID=$(id -g "$RL_USER")
@@ -118,11 +119,11 @@ if want run_true_rootless; then
 	mkdir -m 700 "$T/state/xdg" "$T/rootless"
 	for r in "${RUNTIMES[@]}"; do mkdir -m 700 "$T/state/rl-$r"; done
 	chown "$RL_UID:$RL_GID" "$T/state/xdg" "$T/state/rl-"* "$T/rootless" "$T/json"
-	as_user "$T/bin/pocket" spec --rootless --bundle "$T/rootless"
+	as_user "$T/bin/pocket" spec --rootless --bundle "$T/rootless" 2>"$T/err" || return 1
 	jq --arg root "$T/rootfs" '.ociVersion = "1.0.2" | .root.path = $root | .process.args = ["/bin/true"]
 		| .process.terminal = false | del(.linux.cgroupsPath) | .linux.namespaces += [{type: "network"}]' \
 		"$T/rootless/config.json" >"$T/rootless/c" && mv "$T/rootless/c" "$T/rootless/config.json"
-fi
+}
 
 # For hyperfine's --prepare: puts container bench-ph of runtime $1 where phase $2 starts from.
 phase_prep() {
@@ -235,7 +236,11 @@ figure run_true_sealed_copy c_sealed pocket pocket-sealed
 # Rootless: hyperfine itself runs as the bench user, so no setpriv is timed. The floor is floor -u.
 c_rootless() { [[ $1 == floor ]] && echo "$FLOOR -u $T/rootfs" ||
 	echo "$T/bin/$1 --root $T/state/rl-$1 run --bundle $T/rootless bench-rl"; }
-if want run_true_rootless; then
+if ! want run_true_rootless; then :
+elif ! rootless_setup; then
+	echo "run_true_rootless: floor ${RUNTIMES[*]}"
+	for r in floor "${RUNTIMES[@]}"; do na run_true_rootless ms "$r" "FAILED to set up: $(err)"; done
+else
 	AS=(as_user)
 	figure run_true_rootless c_rootless floor "${RUNTIMES[@]}"
 	AS=()
