@@ -35,8 +35,11 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs; figu
 POCKET=$1 BUNDLE=$2 FLOOR=$3 OUT=$4
 RUNS=${BENCH_RUNS:-30} BURST=${BENCH_BURST:-20}
 RUNTIMES=(pocket crun runc)
-CG=pocket-bench # every container's cgroupsPath is /$CG/...: never under our own (forbidden) cgroup
 T=$(mktemp -d /tmp/pocket-bench.XXXXXX)
+# Names of this run alone: two suites running at once (CI and an engineer) must not share a cgroup,
+# nor a user whom one of them removes. Every container's cgroupsPath is /$CG/...: never under our own
+# (forbidden) cgroup.
+CG=pocket-bench-${T##*.}
 export T FLOOR
 mkdir -p "$OUT" "$T/bin" "$T/state" "$T/json"
 rm -f "$OUT"/*.json "$OUT/results.tsv"
@@ -46,8 +49,9 @@ mount -t tmpfs -o mode=755,size=64m bench-state "$T/state"
 echo "note: every runtime's --root state directory is on a tmpfs (as /run is on real hosts), not on /tmp"
 
 rt() { "$T/bin/$1" --root "$T/state/$1" "${@:2}"; }
-# The rootless figure's user, its uid and gid, and whether this run created it (then it removes it).
-RL_USER=pocket-bench RL_UID= RL_GID= RL_MADE=
+# The rootless figure's user (lower case, as useradd wants), its uid and gid, and whether this run
+# created it (then it removes it).
+RL_USER=${CG,,} RL_UID= RL_GID= RL_MADE=
 # as_user CMD...: CMD as the bench user, with a runtime dir of its own (on the state tmpfs).
 as_user() { setpriv --reuid="$RL_UID" --regid="$RL_GID" --clear-groups --reset-env \
 	env XDG_RUNTIME_DIR="$T/state/xdg" "$@"; }
