@@ -92,7 +92,7 @@ HELPERS := $(BUILD)/probe $(BUILD)/seccomp_listener $(BUILD)/recvtty
 
 # The benchmark suite (bench/README.md): pocket against crun and runc, and bench/floor.c, the kernel's floor.
 # Never part of `make check`. Writes build/bench/ (hyperfine JSON, results.tsv, medians.png).
-DEB_BENCH  := crun runc hyperfine time gnuplot-nox jq util-linux coreutils busybox-static
+DEB_BENCH  := crun runc hyperfine time gnuplot-nox jq util-linux coreutils busybox-static passwd procps
 
 .PHONY: bench deps-bench
 
