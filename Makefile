@@ -108,7 +108,7 @@ bench:
 # Integration tests on a pure cgroup v2 host: a qemu guest booting Debian's 6.1 kernel on the host's own files
 # (tests/vm/README.md). Never part of the host's own `make check` run of the same files.
 DEB_VM     := linux-image-amd64 qemu-system-x86 busybox-static
-VM_TESTS   := tests/integration/test_cgroups.sh
+VM_TESTS   := tests/integration/test_cgroups.sh tests/integration/test_cgroups_rootless.sh
 
 .PHONY: vm-deps check-v2
 

@@ -107,7 +107,11 @@ int pk_cgroup_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, bo
 	}
 	if (strstr(cg->path, "/../") || strstr(cg->path, "/./") || !strcmp(cg->path + strlen(cg->path) - 3, "/.."))
 		return pk_fail(err, "linux.cgroupsPath: \"%s\" must not contain . or .. components", cgroups_path);
-	return find_hierarchies(cg, err);
+	if (find_hierarchies(cg, err) < 0)
+		return -1;
+	if (cg->unified && geteuid() != 0 && (!cgroups_path || cgroups_path[0] != '/'))
+		pk_cgroup_delegated_place(cg, cgroups_path && *cgroups_path ? cgroups_path : id);
+	return 0;
 }
 
 const pk_cg_hier_t *pk_cgroup_find(const pk_cgroup_t *cg, const char *controller)
@@ -156,14 +160,19 @@ static void cpuset_inherit(const char *dir)
 	}
 }
 
-/* v2: controllers must be enabled in every ancestor's subtree_control to be usable below it. */
+/* v2: controllers must be enabled in every ancestor's subtree_control to be usable below it. Not in a
+ * cgroup that holds processes (the root aside; a rootless caller's own): the kernel refuses it domain
+ * controllers, and threaded ones would make it a thread root, under which a plain child takes no process. */
 static void v2_enable_controllers(const char *dir)
 {
-	char ctl_path[PATH_MAX * 3], sub_path[PATH_MAX * 3];
+	char ctl_path[PATH_MAX * 3], sub_path[PATH_MAX * 3], procs_path[PATH_MAX * 3];
 	snprintf(ctl_path, sizeof ctl_path, "%s/cgroup.controllers", dir);
 	snprintf(sub_path, sizeof sub_path, "%s/cgroup.subtree_control", dir);
-	_cleanup_free_ char *ctl = NULL;
+	snprintf(procs_path, sizeof procs_path, "%s/cgroup.procs", dir);
+	_cleanup_free_ char *ctl = NULL, *procs = NULL;
 	pk_err_t ignored;
+	if (strcmp(dir, CGROUP_ROOT) && pk_read_file(procs_path, &procs, NULL, &ignored) == 0 && procs[0])
+		return;
 	if (pk_read_file(ctl_path, &ctl, NULL, &ignored) < 0)
 		return;
 	char *save, *tok;

@@ -31,6 +31,9 @@ typedef struct pk_cgroup {
 void pk_cgroup_default_name(const char *root, const char *id, char *out, size_t size);
 /* Find the host's hierarchies and the container's path (from cgroupsPath, or /pocket/<default_name>). */
 int pk_cgroup_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, bool systemd, pk_err_t *err);
+/* Unprivileged on cgroup v2, a relative cgroupsPath (rel) goes into a subtree delegated to the user, when
+ * the default place is not writable and there is one (cgroup/delegated.c); else cg stays as it is. */
+void pk_cgroup_delegated_place(pk_cgroup_t *cg, const char *rel);
 /* Make the cgroup in every hierarchy and apply the limits; on failure nothing is left. */
 int pk_cgroup_create(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
 /* An fd of the v2 cgroup for clone3(CLONE_INTO_CGROUP), or -1 where there is none. */
