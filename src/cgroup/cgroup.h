@@ -4,7 +4,8 @@
  *   the v1/v2 hybrid (v1 controllers, plus a cgroup2 mount at /sys/fs/cgroup/unified).
  * On v1 and hybrid hosts every v1 hierarchy gets the container's cgroup (the limits go to the controllers'
  * hierarchies), and so does the unified mount, which tracks membership. A relative or absent
- * linux.cgroupsPath is put under /pocket, never under the caller's own cgroup. */
+ * linux.cgroupsPath is put under /pocket, never under the caller's own cgroup; only an unprivileged caller on
+ * cgroup v2, for whom /pocket is not writable, gets it in the subtree delegated to it (cgroup/delegated.c). */
 #pragma once
 #include "spec/spec.h"
 #include <limits.h>
