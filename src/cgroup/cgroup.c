@@ -90,10 +90,9 @@ int pk_cgroup_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, bo
 {
 	memset(cg, 0, sizeof *cg);
 	if (systemd) {
-		if (access("/run/systemd/system", F_OK) < 0)
-			return pk_fail(err, "--systemd-cgroup: systemd is not running as PID 1 here (no /run/systemd/system); "
-				       "use the cgroupfs manager");
-		return pk_fail(err, "--systemd-cgroup: the systemd cgroup driver is not supported yet");
+		if (pk_cgroup_systemd_init(cg, cgroups_path, id, err) < 0 || find_hierarchies(cg, err) < 0)
+			return -1;
+		return cg->unified ? 0 : pk_fail(err, "--systemd-cgroup: only on a pure cgroup v2 host");
 	}
 	if (!cgroups_path || !*cgroups_path) {
 		snprintf(cg->path, sizeof cg->path, OWNED_PARENT "/%s", id);
@@ -238,6 +237,10 @@ int pk_cgroup_create(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
 		return pk_fail(err, "linux.cgroupsPath: cgroup %s is already in use (%zu processes)", cg->path, n);
 	}
 	free(pids);
+	if (cg->systemd) { /* systemd makes the scope around the init (pk_cgroup_enter) */
+		cg->systemd_res = r;
+		return 0;
+	}
 	for (size_t i = 0; i < cg->n_hier; i++)
 		if (mkdir_levels(cg, &cg->hier[i], err) < 0)
 			goto fail;
@@ -258,6 +261,8 @@ int pk_cgroup_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *er
 
 int pk_cgroup_v2_fd(const pk_cgroup_t *cg)
 {
+	if (cg->systemd)
+		return -1;
 	for (size_t i = 0; i < cg->n_hier; i++)
 		if (cg->hier[i].v2) {
 			char p[PATH_MAX * 2];
@@ -269,6 +274,8 @@ int pk_cgroup_v2_fd(const pk_cgroup_t *cg)
 
 int pk_cgroup_enter(const pk_cgroup_t *cg, pid_t pid, bool skip_v2, pk_err_t *err)
 {
+	if (cg->systemd_res)
+		return pk_cgroup_systemd_start(cg, pid, cg->systemd_res, err);
 	char v[32];
 	snprintf(v, sizeof v, "%d", (int)pid);
 	for (size_t i = 0; i < cg->n_hier; i++) {
@@ -368,6 +375,7 @@ int pk_cgroup_destroy(const pk_cgroup_t *cg, pk_err_t *err)
 	/* A frozen cgroup keeps its killed tasks from exiting: thaw it first. */
 	pk_err_t ignored;
 	pk_cgroup_freeze(cg, false, &ignored);
+	pk_cgroup_systemd_stop(cg);
 	for (size_t i = 0; i < cg->n_hier; i++) {
 		char dir[PATH_MAX * 2];
 		snprintf(dir, sizeof dir, "%s%s", cg->hier[i].mount, cg->path);

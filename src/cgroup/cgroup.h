@@ -24,6 +24,9 @@ typedef struct pk_cgroup {
 	size_t n_hier;
 	char path[PATH_MAX];        /* the container's cgroup, from each hierarchy's root ("/pocket/c1") */
 	bool owned_parent;          /* path is under /pocket: remove /pocket too when it empties */
+	bool systemd;               /* made by systemd (cgroup/systemd.c) as unit in slice */
+	char unit[256], slice[256];
+	const pk_resources_t *systemd_res; /* set by create: the scope is started with them on enter */
 } pk_cgroup_t;
 
 /* The default cgroup's name for a container without linux.cgroupsPath: its id under the default state
@@ -52,6 +55,12 @@ bool pk_cgroup_is_frozen(const pk_cgroup_t *cg);
 /* runc's stats document (`events`), and how many OOM kills the cgroup has seen. */
 json_t *pk_cgroup_stats(const pk_cgroup_t *cg);
 uint64_t pk_cgroup_oom_kills(const pk_cgroup_t *cg);
+
+/* The systemd driver (cgroup/systemd.c): the scope's name and cgroup from cgroupsPath "slice:prefix:name";
+ * the scope started around pid with the limits; the scope of a cgroup stopped (a no-op for any other). */
+int pk_cgroup_systemd_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, pk_err_t *err);
+int pk_cgroup_systemd_start(const pk_cgroup_t *cg, pid_t pid, const pk_resources_t *r, pk_err_t *err);
+void pk_cgroup_systemd_stop(const pk_cgroup_t *cg);
 
 /* Shared by the backends (cgroup/v1.c, cgroup/v2.c). */
 const pk_cg_hier_t *pk_cgroup_find(const pk_cgroup_t *cg, const char *controller);
