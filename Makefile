@@ -61,7 +61,7 @@ integration: $(BUILD)/pocket bundle $(HELPERS)
 check:
 	$(MAKE) deps-test vm-deps deps-clients
 	$(MAKE) all bundle $(HELPERS) $(UNIT_BINS)
-	VM_TESTS="$(VM_TESTS)" CLIENT_TESTS="$(CLIENT_TESTS)" tests/run-all.sh $(BUILD)
+	VM_TESTS="$(VM_TESTS)" VM_SYSTEMD_TESTS="$(VM_SYSTEMD_TESTS)" CLIENT_TESTS="$(CLIENT_TESTS)" tests/run-all.sh $(BUILD)
 
 demo:
 	$(MAKE) deps-build
@@ -109,6 +109,8 @@ bench:
 # (tests/vm/README.md). Never part of the host's own `make check` run of the same files.
 DEB_VM     := linux-image-amd64 qemu-system-x86 busybox-static
 VM_TESTS   := tests/integration/test_cgroups.sh tests/integration/test_cgroups_rootless.sh
+# The same guest with the host's systemd as its PID 1 (POCKET_VM_INIT=systemd): the systemd cgroup driver.
+VM_SYSTEMD_TESTS := tests/integration/test_cgroups_systemd.sh
 
 .PHONY: vm-deps check-v2
 
@@ -120,6 +122,8 @@ check-v2:
 	$(MAKE) vm-deps
 	$(MAKE) all bundle $(HELPERS)
 	tests/vm/run-in-guest.sh tests/integration/run.sh $(BUILD)/pocket $(BUILD)/bundle $(BUILD)/probe $(VM_TESTS)
+	POCKET_VM_INIT=systemd tests/vm/run-in-guest.sh tests/integration/run.sh $(BUILD)/pocket $(BUILD)/bundle \
+		$(BUILD)/probe $(VM_SYSTEMD_TESTS)
 
 # Real clients driving pocket (tests/clients/): Debian's podman 4.3 (conmon, CNI plugins, cgroupfs) and containerd 1.6
 # (ctr, the runc v2 shim), each scenario compared with Debian's runc; `make check` runs them too. Each test keeps its
