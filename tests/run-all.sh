@@ -38,6 +38,14 @@ echo "# integration on a pure cgroup v2 host (qemu guest): ${VM_TESTS:-tests/int
 	"$build/probe" ${VM_TESTS:-$here/integration/test_cgroups.sh} | tee "$log"
 [ "${PIPESTATUS[0]}" -le 1 ] || { echo "the guest did not run the tests"; fail=$((fail + 1)); }
 count "$log"
+# The systemd cgroup driver: the guest again, with the host's systemd as its PID 1.
+if [ -n "${VM_SYSTEMD_TESTS:-}" ]; then
+	echo "# integration under systemd as PID 1 (qemu guest, pure cgroup v2): $VM_SYSTEMD_TESTS"
+	POCKET_VM_INIT=systemd "$here/vm/run-in-guest.sh" "$here/integration/run.sh" "$build/pocket" "$build/bundle" \
+		"$build/probe" $VM_SYSTEMD_TESTS | tee "$log"
+	[ "${PIPESTATUS[0]}" -le 1 ] || { echo "the guest did not run the tests"; fail=$((fail + 1)); }
+	count "$log"
+fi
 rm -f "$log"
 echo "all: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

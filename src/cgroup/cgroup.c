@@ -91,10 +91,9 @@ int pk_cgroup_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, bo
 {
 	memset(cg, 0, sizeof *cg);
 	if (systemd) {
-		if (access("/run/systemd/system", F_OK) < 0)
-			return pk_fail(err, "--systemd-cgroup: systemd is not running as PID 1 here (no /run/systemd/system); "
-				       "use the cgroupfs manager");
-		return pk_fail(err, "--systemd-cgroup: the systemd cgroup driver is not supported yet");
+		if (pk_cgroup_systemd_init(cg, cgroups_path, id, err) < 0 || find_hierarchies(cg, err) < 0)
+			return -1;
+		return cg->unified ? 0 : pk_fail(err, "--systemd-cgroup: only on a pure cgroup v2 host");
 	}
 	if (!cgroups_path || !*cgroups_path) {
 		snprintf(cg->path, sizeof cg->path, OWNED_PARENT "/%s", id);
@@ -108,7 +107,11 @@ int pk_cgroup_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, bo
 	}
 	if (strstr(cg->path, "/../") || strstr(cg->path, "/./") || !strcmp(cg->path + strlen(cg->path) - 3, "/.."))
 		return pk_fail(err, "linux.cgroupsPath: \"%s\" must not contain . or .. components", cgroups_path);
-	return find_hierarchies(cg, err);
+	if (find_hierarchies(cg, err) < 0)
+		return -1;
+	if (cg->unified && geteuid() != 0 && (!cgroups_path || cgroups_path[0] != '/'))
+		pk_cgroup_delegated_place(cg, cgroups_path && *cgroups_path ? cgroups_path : id);
+	return 0;
 }
 
 const pk_cg_hier_t *pk_cgroup_find(const pk_cgroup_t *cg, const char *controller)
@@ -157,14 +160,19 @@ static void cpuset_inherit(const char *dir)
 	}
 }
 
-/* v2: controllers must be enabled in every ancestor's subtree_control to be usable below it. */
+/* v2: controllers must be enabled in every ancestor's subtree_control to be usable below it. Not in a
+ * cgroup that holds processes (the root aside; a rootless caller's own): the kernel refuses it domain
+ * controllers, and threaded ones would make it a thread root, under which a plain child takes no process. */
 static void v2_enable_controllers(const char *dir)
 {
-	char ctl_path[PATH_MAX * 3], sub_path[PATH_MAX * 3];
+	char ctl_path[PATH_MAX * 3], sub_path[PATH_MAX * 3], procs_path[PATH_MAX * 3];
 	snprintf(ctl_path, sizeof ctl_path, "%s/cgroup.controllers", dir);
 	snprintf(sub_path, sizeof sub_path, "%s/cgroup.subtree_control", dir);
-	_cleanup_free_ char *ctl = NULL;
+	snprintf(procs_path, sizeof procs_path, "%s/cgroup.procs", dir);
+	_cleanup_free_ char *ctl = NULL, *procs = NULL;
 	pk_err_t ignored;
+	if (strcmp(dir, CGROUP_ROOT) && pk_read_file(procs_path, &procs, NULL, &ignored) == 0 && procs[0])
+		return;
 	if (pk_read_file(ctl_path, &ctl, NULL, &ignored) < 0)
 		return;
 	char *save, *tok;
@@ -230,6 +238,10 @@ int pk_cgroup_create(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
 		return pk_fail(err, "linux.cgroupsPath: cgroup %s is already in use (%zu processes)", cg->path, n);
 	}
 	free(pids);
+	if (cg->systemd) { /* systemd makes the scope around the init (pk_cgroup_enter) */
+		cg->systemd_res = r;
+		return 0;
+	}
 	for (size_t i = 0; i < cg->n_hier; i++)
 		if (mkdir_levels(cg, &cg->hier[i], err) < 0)
 			goto fail;
@@ -250,6 +262,8 @@ int pk_cgroup_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *er
 
 int pk_cgroup_v2_fd(const pk_cgroup_t *cg)
 {
+	if (cg->systemd)
+		return -1;
 	for (size_t i = 0; i < cg->n_hier; i++)
 		if (cg->hier[i].v2) {
 			char p[PATH_MAX * 2];
@@ -311,6 +325,8 @@ int pk_cgroup_set_sub(pk_cgroup_t *cg, const char *spec, pk_err_t *err)
 
 int pk_cgroup_enter(const pk_cgroup_t *cg, pid_t pid, bool v1, bool v2, pk_err_t *err)
 {
+	if (cg->systemd_res)
+		return pk_cgroup_systemd_start(cg, pid, cg->systemd_res, err);
 	char v[32];
 	snprintf(v, sizeof v, "%d", (int)pid);
 	for (size_t i = 0; i < cg->n_hier; i++) {
@@ -464,6 +480,7 @@ int pk_cgroup_destroy(const pk_cgroup_t *cg, pk_err_t *err)
 {
 	int rc = 0;
 	bool thawed = false;
+	pk_cgroup_systemd_stop(cg); /* a scope of the systemd driver goes through systemd; no-op otherwise */
 	for (size_t i = 0; i < cg->n_hier; i++) {
 		char dir[PATH_MAX * 2];
 		snprintf(dir, sizeof dir, "%s%s", cg->hier[i].mount, cg->path);

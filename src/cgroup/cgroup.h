@@ -4,7 +4,8 @@
  *   the v1/v2 hybrid (v1 controllers, plus a cgroup2 mount at /sys/fs/cgroup/unified).
  * On v1 and hybrid hosts every v1 hierarchy gets the container's cgroup (the limits go to the controllers'
  * hierarchies), and so does the unified mount, which tracks membership. A relative or absent
- * linux.cgroupsPath is put under /pocket, never under the caller's own cgroup. */
+ * linux.cgroupsPath is put under /pocket, never under the caller's own cgroup; only an unprivileged caller on
+ * cgroup v2, for whom /pocket is not writable, gets it in the subtree delegated to it (cgroup/delegated.c). */
 #pragma once
 #include "spec/spec.h"
 #include <limits.h>
@@ -24,6 +25,9 @@ typedef struct pk_cgroup {
 	size_t n_hier;
 	char path[PATH_MAX];        /* the container's cgroup, from each hierarchy's root ("/pocket/c1") */
 	bool owned_parent;          /* path is under /pocket: remove /pocket too when it empties */
+	bool systemd;               /* made by systemd (cgroup/systemd.c) as unit in slice */
+	char unit[256], slice[256];
+	const pk_resources_t *systemd_res; /* set by create: the scope is started with them on enter */
 } pk_cgroup_t;
 
 /* The default cgroup's name for a container without linux.cgroupsPath: its id under the default state
@@ -32,6 +36,9 @@ typedef struct pk_cgroup {
 void pk_cgroup_default_name(const char *root, const char *id, char *out, size_t size);
 /* Find the host's hierarchies and the container's path (from cgroupsPath, or /pocket/<default_name>). */
 int pk_cgroup_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, bool systemd, pk_err_t *err);
+/* Unprivileged on cgroup v2, a relative cgroupsPath (rel) goes into a subtree delegated to the user, when
+ * the default place is not writable and there is one (cgroup/delegated.c); else cg stays as it is. */
+void pk_cgroup_delegated_place(pk_cgroup_t *cg, const char *rel);
 /* Make the cgroup in every hierarchy and apply the limits; on failure nothing is left. */
 int pk_cgroup_create(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
 /* An fd of the v2 cgroup for clone3(CLONE_INTO_CGROUP), or -1 where there is none. */
@@ -55,6 +62,12 @@ bool pk_cgroup_is_frozen(const pk_cgroup_t *cg);
 /* runc's stats document (`events`), and how many OOM kills the cgroup has seen. */
 json_t *pk_cgroup_stats(const pk_cgroup_t *cg);
 uint64_t pk_cgroup_oom_kills(const pk_cgroup_t *cg);
+
+/* The systemd driver (cgroup/systemd.c): the scope's name and cgroup from cgroupsPath "slice:prefix:name";
+ * the scope started around pid with the limits; the scope of a cgroup stopped (a no-op for any other). */
+int pk_cgroup_systemd_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, pk_err_t *err);
+int pk_cgroup_systemd_start(const pk_cgroup_t *cg, pid_t pid, const pk_resources_t *r, pk_err_t *err);
+void pk_cgroup_systemd_stop(const pk_cgroup_t *cg);
 
 /* Shared by the backends (cgroup/v1.c, cgroup/v2.c). */
 const pk_cg_hier_t *pk_cgroup_find(const pk_cgroup_t *cg, const char *controller);

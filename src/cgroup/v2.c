@@ -15,8 +15,10 @@ static int put(const pk_cgroup_t *cg, const char *file, const char *value, const
 	if (access(p, F_OK) < 0) {
 		char ctl[64];
 		snprintf(ctl, sizeof ctl, "%.*s", (int)strcspn(file, "."), file);
-		return pk_fail(err, "linux.resources.%s: the %s controller is not available here (%s missing)", field,
-			       ctl, file);
+		pk_fail(err, "linux.resources.%s: the %s controller is not available here (%s missing)", field, ctl,
+			file);
+		err->errnum = ENOENT; /* rootless create tells this apart from a bad value (cgroup/delegated.c) */
+		return -1;
 	}
 	if (pk_cgroup_write(&cg->hier[0], cg->path, file, value, err) < 0)
 		return pk_err_wrap(err, "linux.resources.%s", field);

@@ -208,10 +208,12 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 	if (pk_cgroup_create(&j->cg, &spec->resources, err) == 0) {
 		j->cgroup_made = true;
 		st.cgroup_path = j->cg.path;
-	} else if (geteuid() != 0 && (err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS)) {
-		/* Unprivileged without a delegated cgroup: run without one, and say so when that drops limits. */
+	} else if (geteuid() != 0 && (err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS ||
+				      err->errnum == ENOENT || err->errnum == EBUSY)) {
+		/* Unprivileged without a delegated cgroup, or with one that cannot pass on the controllers the
+		 * limits need: run without one, and say so when that drops limits. */
 		if (pk_resources_has_limits(&spec->resources))
-			pk_warn("linux.resources: not applied: no cgroup is writable for uid %u here (%s)",
+			pk_warn("linux.resources: not applied: no cgroup delegated to uid %u here can take them (%s)",
 				(unsigned)geteuid(), err->msg);
 		else
 			pk_debug("no cgroup for this unprivileged container: %s", err->msg);

@@ -64,6 +64,18 @@ static int mount_one(int rootfd, const char *dest, const char *sub, const char *
 	if (cgroupns) {
 		if (pk_mount_at_fd(fstype, dst, fstype, flags, v2 ? NULL : ctl) == 0)
 			return 0;
+		/* A rootless config binds the host's /sys, and with it the host's cgroup2, on which the kernel
+		 * refuses its own file system (EBUSY): the fresh one goes on a tmpfs over it. */
+		if (v2 && errno == EBUSY) {
+			if (pk_mount_at_fd("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
+				return pk_fail_errno(err, errno, "mount %s (tmpfs over the host's cgroup2)", path);
+			close(dst);
+			dst = pk_inroot_open(rootfd, path, O_PATH, err);
+			if (dst < 0)
+				return pk_err_wrap(err, "mount %s", path);
+			if (pk_mount_at_fd(fstype, dst, fstype, flags, NULL) == 0)
+				return 0;
+		}
 		/* In a user namespace the kernel refuses a fresh cgroup v1 mount: bind our own cgroup instead,
 		 * as crun and runc do for rootless containers. */
 		if (errno != EPERM)

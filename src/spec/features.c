@@ -67,7 +67,7 @@ json_t *pk_features(void)
 		"{s:o, s:o, s:{s:b, s:b, s:b, s:b, s:b}, s:o, s:{s:b}, s:{s:b}, s:{s:b},"
 		" s:{s:{s:b}}}",
 		"namespaces", names_json(namespace_names, PK_ARRAY_SIZE(namespace_names)), "capabilities",
-		capabilities_json(), "cgroup", "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0, "rdma", 1, "seccomp",
+		capabilities_json(), "cgroup", "v1", 1, "v2", 1, "systemd", 1, "systemdUser", 0, "rdma", 1, "seccomp",
 		pk_seccomp_features(), "apparmor", "enabled", 0, "selinux", "enabled", 0,
 		"intelRdt", "enabled", 0, "mountExtensions", "idmap", "enabled", 1);
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s}}", "ociVersionMin", "1.0.0", "ociVersionMax", "1.2.0",

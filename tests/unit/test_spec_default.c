@@ -261,7 +261,7 @@ static void check_features(tap_t *t)
 	      "features: linux.capabilities up to the kernel's cap_last_cap (%d): %zu", last, json_array_size(c));
 	check(t,
 	      json_is_true(at(f, "linux.cgroup.v1")) && json_is_true(at(f, "linux.cgroup.v2")) &&
-		      json_is_false(at(f, "linux.cgroup.systemd")) &&
+		      json_is_true(at(f, "linux.cgroup.systemd")) &&
 		      json_is_false(at(f, "linux.cgroup.systemdUser")) &&
 		      json_is_true(at(f, "linux.cgroup.rdma")),
 	      "features: linux.cgroup");

@@ -3,7 +3,8 @@
 # Debian's 6.1 kernel with a pure cgroup v2 hierarchy on the host's own files (see tests/vm/README.md).
 # Streams CMD's output and exits with its status; 125 when the guest itself failed, 124 on time-out.
 # Environment: POCKET_VM_KERNEL (default: the newest /boot/vmlinuz-6.1.*), POCKET_VM_TIMEOUT (s, default 900),
-# POCKET_VM_BIND (host directories under /tmp, /var/tmp or /run the command needs, space-separated).
+# POCKET_VM_BIND (host directories under /tmp, /var/tmp or /run the command needs, space-separated),
+# POCKET_VM_INIT=systemd (boot the host's systemd as PID 1 and run CMD as a unit of it; default: no init).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 [ $# -gt 0 ] || { echo "usage: $0 CMD [ARG...]" >&2; exit 2; }
@@ -30,6 +31,7 @@ mkdir "$tmp/share"
 { printf 'cd %q || exit 125; exec' "$PWD"; printf ' %q' "$@"; echo; } >"$tmp/share/cmd"
 # The guest has fresh tmpfs on /tmp, /var/tmp and /run: a working directory there, and the directories
 # named in POCKET_VM_BIND (space-separated), are shown read-only from the host's.
+echo "${POCKET_VM_INIT:-none}" >"$tmp/share/init"
 for d in "$PWD" ${POCKET_VM_BIND:-}; do
 	case $(realpath -m "$d") in /tmp/* | /var/tmp/* | /run/*) realpath -m "$d" ;; esac
 done >"$tmp/share/binds"
