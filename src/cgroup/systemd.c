@@ -3,9 +3,13 @@
  * around the container's init with Delegate=yes and the limits it has properties for; pocket then writes every
  * limit into the scope's cgroup itself as well (what systemd has no property for, and the exact values where
  * its properties round). Only where systemd is PID 1, only on cgroup v2, and only as root (the system
- * manager: a user manager is not supported). */
+ * manager: a user manager is not supported).
+ *
+ * D-Bus is spoken by busctl(1), systemd's own client, which is there wherever systemd is: pocket stays one
+ * static binary that maps no D-Bus library for the many commands and hosts that never use this driver. */
 #include "cgroup/cgroup.h"
 #include "util/cleanup.h"
+#include "util/command.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include <errno.h>
@@ -13,14 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-bus.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define SD_DEST "org.freedesktop.systemd1"
 #define SD_PATH "/org/freedesktop/systemd1"
 #define SD_MANAGER "org.freedesktop.systemd1.Manager"
-#define BUS_TIMEOUT_USEC (30ULL * 1000 * 1000)
 
 static bool valid_part(const char *s)
 {
@@ -88,17 +91,59 @@ int pk_cgroup_systemd_init(pk_cgroup_t *cg, const char *cgroups_path, const char
 	return 0;
 }
 
-/* The system manager: its private socket (no bus daemon needed, as systemctl does as root), else the bus. */
-static int bus_open(sd_bus **bus, pk_err_t *err)
+/* busctl ARGS... against the system manager: its private socket (no bus daemon needed, as systemctl does as
+ * root), else the system bus. out gets what it printed (the reply, or the error). Returns its exit status, or
+ * -1 when it could not be run. */
+static int busctl(char *const *args, size_t n_args, char *out, size_t size, pk_err_t *err)
 {
-	int r = sd_bus_new(bus);
-	if (r >= 0 && (r = sd_bus_set_address(*bus, "unix:path=/run/systemd/private")) >= 0 &&
-	    (r = sd_bus_start(*bus)) >= 0)
-		return 0;
-	*bus = sd_bus_flush_close_unref(*bus);
-	r = sd_bus_open_system(bus);
-	if (r < 0)
-		return pk_fail_errno(err, -r, "--systemd-cgroup: connect to systemd");
+	static const char *const addresses[] = {"--address=unix:path=/run/systemd/private", "--system"};
+	int code = -1;
+	for (size_t a = 0; a < PK_ARRAY_SIZE(addresses); a++) {
+		char *argv[160];
+		size_t k = 0;
+		argv[k++] = (char *)"busctl";
+		argv[k++] = (char *)addresses[a];
+		argv[k++] = (char *)"--timeout=30";
+		argv[k++] = (char *)"--"; /* a slice may begin with a dash ("-.slice") */
+		for (size_t i = 0; i < n_args && k + 1 < PK_ARRAY_SIZE(argv); i++)
+			argv[k++] = args[i];
+		argv[k] = NULL;
+		int status;
+		if (pk_command_run(argv, out, size, &status, err) < 0)
+			return -1;
+		code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+		if (code == 127)
+			return pk_fail(err, "--systemd-cgroup: busctl (systemd's D-Bus client) is not installed");
+		/* Only a refused connection is tried again, on the bus: a call the manager refused stays refused. */
+		if (code == 0 || !strstr(out, "connect"))
+			break;
+	}
+	out[strcspn(out, "\n")] = '\0';
+	return code;
+}
+
+/* A unit's D-Bus object path: /org/freedesktop/systemd1/unit/ and the name with every byte that is not
+ * [A-Za-z0-9] as _xx (sd_bus_path_encode's rule). */
+static void unit_object(const char *unit, char *out, size_t size)
+{
+	size_t n = (size_t)snprintf(out, size, SD_PATH "/unit/");
+	for (const unsigned char *p = (const unsigned char *)unit; *p && n + 4 < size; p++)
+		n += (size_t)snprintf(out + n, size - n, ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+							  (*p >= '0' && *p <= '9')) ? "%c" : "_%02x", *p);
+}
+
+/* A string property of a unit, unquoted ("active" from `s "active"`); -1 when the unit is not loaded. */
+static int unit_property(const char *unit, const char *iface, const char *prop, char *out, size_t size)
+{
+	char obj[PATH_MAX];
+	unit_object(unit, obj, sizeof obj);
+	char *args[] = {(char *)"get-property", (char *)SD_DEST, obj, (char *)iface, (char *)prop};
+	char reply[PATH_MAX];
+	pk_err_t ignored;
+	if (busctl(args, PK_ARRAY_SIZE(args), reply, sizeof reply, &ignored) != 0 || strncmp(reply, "s \"", 3))
+		return -1;
+	snprintf(out, size, "%s", reply + 3);
+	out[strcspn(out, "\"")] = '\0';
 	return 0;
 }
 
@@ -108,39 +153,22 @@ static void sleep_us(long us)
 	nanosleep(&ts, NULL);
 }
 
-/* A job object exists until the job is done: poll for its end (no signal subscription to race with). */
-static int wait_job(sd_bus *bus, const char *job, const char *unit, pk_err_t *err)
+/* Poll the unit's ActiveState ("unloaded" once systemd forgot it) until a start reached "active" (true) or
+ * "failed"/"unloaded" (false), or a stop reached anything but "active"/"deactivating" (true); 30 s at most. */
+static bool wait_state(const char *unit, bool stopping, char *state, size_t size)
 {
-	for (long wait = 1000, total = 0; total < 30000000; total += wait, wait = wait < 100000 ? wait * 2 : wait) {
-		sd_bus_error e = SD_BUS_ERROR_NULL;
-		char *state = NULL;
-		int r = sd_bus_get_property_string(bus, SD_DEST, job, "org.freedesktop.systemd1.Job", "State", &e, &state);
-		free(state);
-		bool gone = r < 0 && (sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_OBJECT) ||
-				      sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD) ||
-				      sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchJob"));
-		sd_bus_error_free(&e);
-		if (gone)
-			return 0;
-		if (r < 0)
-			return pk_fail_errno(err, -r, "systemd: wait for the job of %s", unit);
+	for (long wait = 500, total = 0; total < 30000000; total += wait, wait = wait < 100000 ? wait * 2 : wait) {
+		if (unit_property(unit, "org.freedesktop.systemd1.Unit", "ActiveState", state, size) < 0)
+			snprintf(state, size, "unloaded");
+		if (stopping && strcmp(state, "active") && strcmp(state, "deactivating"))
+			return true;
+		if (!stopping && !strcmp(state, "active"))
+			return true;
+		if (!stopping && (!strcmp(state, "failed") || !strcmp(state, "unloaded")))
+			return false;
 		sleep_us(wait);
 	}
-	return pk_fail(err, "systemd: the job of %s did not finish in 30 s", unit);
-}
-
-static int unit_active_state(sd_bus *bus, const char *unit, char **state, pk_err_t *err)
-{
-	_cleanup_free_ char *path = NULL;
-	if (sd_bus_path_encode(SD_PATH "/unit", unit, &path) < 0)
-		return pk_fail_errno(err, ENOMEM, "systemd: unit path");
-	sd_bus_error e = SD_BUS_ERROR_NULL;
-	int r = sd_bus_get_property_string(bus, SD_DEST, path, "org.freedesktop.systemd1.Unit", "ActiveState", &e,
-					   state);
-	if (r < 0)
-		pk_fail_errno(err, -r, "systemd: state of %s: %s", unit, e.message ? e.message : "");
-	sd_bus_error_free(&e);
-	return r < 0 ? -1 : 0;
+	return false;
 }
 
 /* systemd's CPU set property: bit n of byte n/8, for "0-3,8". */
@@ -172,101 +200,131 @@ static int cpu_mask(const char *list, uint8_t *mask, size_t *len, size_t cap)
 	return 0;
 }
 
-static int append_u64(sd_bus_message *m, const char *name, uint64_t v)
+/* The arguments of StartTransientUnit's properties, busctl's way: NAME TYPE VALUE... each. */
+typedef struct props {
+	char *argv[128];
+	char buf[128][24];
+	size_t n, count; /* argv entries; properties */
+} props_t;
+
+/* s must outlive the call (a literal, the cgroup's names); numbers go through num(). */
+static void arg(props_t *p, const char *s)
 {
-	return sd_bus_message_append(m, "(sv)", name, "t", v);
+	if (p->n < PK_ARRAY_SIZE(p->argv))
+		p->argv[p->n++] = (char *)s;
+}
+
+static void num(props_t *p, unsigned long long v)
+{
+	if (p->n < PK_ARRAY_SIZE(p->argv)) {
+		snprintf(p->buf[p->n], sizeof p->buf[p->n], "%llu", v);
+		p->argv[p->n] = p->buf[p->n];
+		p->n++;
+	}
+}
+
+static void prop(props_t *p, const char *name, const char *type, const char *value)
+{
+	arg(p, name);
+	arg(p, type);
+	arg(p, value);
+	p->count++;
+}
+
+static void prop_u64(props_t *p, const char *name, uint64_t v)
+{
+	arg(p, name);
+	arg(p, "t");
+	num(p, v);
+	p->count++;
 }
 
 /* The unit properties of the limits systemd has them for (runc's set). */
-static int append_resources(sd_bus_message *m, const pk_resources_t *r)
+static void add_resources(props_t *p, const pk_resources_t *r)
 {
-	int rc = 0;
 	const typeof(r->memory) *mem = &r->memory;
 	uint64_t inf = UINT64_MAX;
 	if (mem->limit.set)
-		rc |= append_u64(m, "MemoryMax", mem->limit.v < 0 ? inf : (uint64_t)mem->limit.v);
+		prop_u64(p, "MemoryMax", mem->limit.v < 0 ? inf : (uint64_t)mem->limit.v);
 	if (mem->reservation.set)
-		rc |= append_u64(m, "MemoryLow", mem->reservation.v < 0 ? inf : (uint64_t)mem->reservation.v);
+		prop_u64(p, "MemoryLow", mem->reservation.v < 0 ? inf : (uint64_t)mem->reservation.v);
 	if (mem->swap.set) /* OCI's swap is memory+swap; systemd's, as v2's, swap alone */
-		rc |= append_u64(m, "MemorySwapMax",
-				 mem->swap.v < 0 || !mem->limit.set || mem->limit.v < 0 || mem->swap.v < mem->limit.v
-					 ? inf
-					 : (uint64_t)(mem->swap.v - mem->limit.v));
+		prop_u64(p, "MemorySwapMax",
+			 mem->swap.v < 0 || !mem->limit.set || mem->limit.v < 0 || mem->swap.v < mem->limit.v
+				 ? inf
+				 : (uint64_t)(mem->swap.v - mem->limit.v));
 	const typeof(r->cpu) *c = &r->cpu;
 	if (c->shares.set && c->shares.v >= 2)
-		rc |= append_u64(m, "CPUWeight", 1 + ((uint64_t)(c->shares.v - 2) * 9999) / 262142);
+		prop_u64(p, "CPUWeight", 1 + ((uint64_t)(c->shares.v - 2) * 9999) / 262142);
 	if (c->period.set && c->period.v > 0)
-		rc |= append_u64(m, "CPUQuotaPeriodUSec", (uint64_t)c->period.v);
+		prop_u64(p, "CPUQuotaPeriodUSec", (uint64_t)c->period.v);
 	if (c->quota.set && c->quota.v > 0) {
 		uint64_t period = c->period.set && c->period.v > 0 ? (uint64_t)c->period.v : 100000;
 		uint64_t per_sec = (uint64_t)c->quota.v * 1000000 / period;
 		per_sec = (per_sec + 9999) / 10000 * 10000; /* systemd keeps 10 ms steps: round up, as runc */
-		rc |= append_u64(m, "CPUQuotaPerSecUSec", per_sec);
+		prop_u64(p, "CPUQuotaPerSecUSec", per_sec);
 	} else if (c->quota.set && c->quota.v < 0) {
-		rc |= append_u64(m, "CPUQuotaPerSecUSec", inf);
+		prop_u64(p, "CPUQuotaPerSecUSec", inf);
 	}
 	const struct {
 		const char *prop, *list;
 	} sets[] = {{"AllowedCPUs", c->cpus}, {"AllowedMemoryNodes", c->mems}};
 	for (size_t i = 0; i < PK_ARRAY_SIZE(sets); i++) {
-		uint8_t mask[128];
+		uint8_t mask[16];
 		size_t len;
 		if (!sets[i].list || !*sets[i].list || cpu_mask(sets[i].list, mask, &len, sizeof mask) < 0)
-			continue; /* a bad list is refused by the cpuset file written next, with its field named */
-		rc |= sd_bus_message_open_container(m, 'r', "sv");
-		rc |= sd_bus_message_append(m, "s", sets[i].prop);
-		rc |= sd_bus_message_open_container(m, 'v', "ay");
-		rc |= sd_bus_message_append_array(m, 'y', mask, len);
-		rc |= sd_bus_message_close_container(m);
-		rc |= sd_bus_message_close_container(m);
+			continue; /* a bad (or too large) list is refused by the cpuset file written next, field named */
+		arg(p, sets[i].prop);
+		arg(p, "ay");
+		num(p, len);
+		for (size_t b = 0; b < len; b++)
+			num(p, mask[b]);
+		p->count++;
 	}
 	if (r->pids_limit.set)
-		rc |= append_u64(m, "TasksMax", r->pids_limit.v <= 0 ? inf : (uint64_t)r->pids_limit.v);
-	return rc < 0 ? -1 : 0;
+		prop_u64(p, "TasksMax", r->pids_limit.v <= 0 ? inf : (uint64_t)r->pids_limit.v);
 }
 
 int pk_cgroup_systemd_start(const pk_cgroup_t *cg, pid_t pid, const pk_resources_t *r, pk_err_t *err)
 {
-	__attribute__((cleanup(sd_bus_flush_close_unrefp))) sd_bus *bus = NULL;
-	if (bus_open(&bus, err) < 0)
-		return -1;
-	__attribute__((cleanup(sd_bus_message_unrefp))) sd_bus_message *m = NULL, *reply = NULL;
-	char desc[PATH_MAX];
+	props_t *p = calloc(1, sizeof *p);
+	if (!p)
+		return pk_fail_errno(err, ENOMEM, "systemd");
+	char desc[300];
 	snprintf(desc, sizeof desc, "pocket container %.200s", cg->unit);
-	int rc = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StartTransientUnit");
-	if (rc >= 0)
-		rc = sd_bus_message_append(m, "ss", cg->unit, "fail");
-	if (rc >= 0)
-		rc = sd_bus_message_open_container(m, 'a', "(sv)");
-	if (rc >= 0)
-		rc = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)(sv)(sv)(sv)(sv)", "Description", "s", desc, "Slice", "s",
-					   cg->slice, "Delegate", "b", 1, "DefaultDependencies", "b", 0, "PIDs", "au", 1,
-					   (uint32_t)pid, "MemoryAccounting", "b", 1, "CPUAccounting", "b", 1,
-					   "IOAccounting", "b", 1, "TasksAccounting", "b", 1);
-	if (rc >= 0 && r->present)
-		rc = append_resources(m, r);
-	if (rc >= 0)
-		rc = sd_bus_message_close_container(m);
-	if (rc >= 0)
-		rc = sd_bus_message_append(m, "a(sa(sv))", 0);
-	if (rc < 0)
-		return pk_fail_errno(err, rc == -1 ? EINVAL : -rc, "systemd: build the StartTransientUnit call");
-	sd_bus_error e = SD_BUS_ERROR_NULL;
-	rc = sd_bus_call(bus, m, BUS_TIMEOUT_USEC, &e, &reply);
-	if (rc < 0) {
-		pk_fail(err, "systemd: start the scope %s in %s: %s", cg->unit, cg->slice, e.message ? e.message : strerror(-rc));
-		sd_bus_error_free(&e);
+	static const char *const head[] = {"call", SD_DEST, SD_PATH, SD_MANAGER, "StartTransientUnit",
+					   "ssa(sv)a(sa(sv))"};
+	for (size_t i = 0; i < PK_ARRAY_SIZE(head); i++)
+		arg(p, head[i]);
+	arg(p, cg->unit);
+	arg(p, "fail");
+	size_t count_at = p->n;
+	num(p, 0); /* the number of properties, known at the end */
+	prop(p, "Description", "s", desc);
+	prop(p, "Slice", "s", cg->slice);
+	prop(p, "Delegate", "b", "true");
+	prop(p, "DefaultDependencies", "b", "false");
+	arg(p, "PIDs"), arg(p, "au"), num(p, 1), num(p, (unsigned long long)pid), p->count++;
+	prop(p, "MemoryAccounting", "b", "true");
+	prop(p, "CPUAccounting", "b", "true");
+	prop(p, "IOAccounting", "b", "true");
+	prop(p, "TasksAccounting", "b", "true");
+	if (r->present)
+		add_resources(p, r);
+	arg(p, "0"); /* no auxiliary units */
+	snprintf(p->buf[count_at], sizeof p->buf[count_at], "%zu", p->count);
+	p->argv[count_at] = p->buf[count_at];
+	char reply[1024];
+	int code = p->n < PK_ARRAY_SIZE(p->argv) ? busctl(p->argv, p->n, reply, sizeof reply, err) : -2;
+	free(p);
+	if (code == -2)
+		return pk_fail(err, "systemd: too many unit properties");
+	if (code < 0)
 		return -1;
-	}
-	const char *job;
-	if (sd_bus_message_read(reply, "o", &job) < 0)
-		return pk_fail(err, "systemd: StartTransientUnit of %s: no job in the reply", cg->unit);
-	if (wait_job(bus, job, cg->unit, err) < 0)
-		return -1;
-	_cleanup_free_ char *state = NULL;
-	if (unit_active_state(bus, cg->unit, &state, err) < 0)
-		return -1;
-	if (strcmp(state, "active"))
+	if (code != 0)
+		return pk_fail(err, "systemd: start the scope %s in %s: %s", cg->unit, cg->slice, reply);
+	char state[64];
+	if (!wait_state(cg->unit, false, state, sizeof state))
 		return pk_fail(err, "systemd: the scope %s did not start (%s)", cg->unit, state);
 	pk_debug("systemd: scope %s started with pid %d", cg->unit, (int)pid);
 	/* Every limit into the scope's cgroup too: those systemd has no property for, exact values for the rest. */
@@ -284,23 +342,17 @@ void pk_cgroup_systemd_stop(const pk_cgroup_t *cg)
 	pk_err_t ignored;
 	if (access(killf, F_OK) == 0)
 		pk_write_file(killf, "1", &ignored); /* dead already, the scope stops at once, whatever its init ignores */
-	__attribute__((cleanup(sd_bus_flush_close_unrefp))) sd_bus *bus = NULL;
-	if (bus_open(&bus, &ignored) < 0)
-		return;
-	__attribute__((cleanup(sd_bus_message_unrefp))) sd_bus_message *reply = NULL;
-	sd_bus_error e = SD_BUS_ERROR_NULL;
-	const char *unit = base + 1, *job;
+	const char *unit = base + 1;
 	/* Only the scope that is this cgroup: a cgroupfs container's path may end in .scope too. */
-	_cleanup_free_ char *path = NULL, *group = NULL;
-	if (sd_bus_path_encode(SD_PATH "/unit", unit, &path) < 0 ||
-	    sd_bus_get_property_string(bus, SD_DEST, path, "org.freedesktop.systemd1.Scope", "ControlGroup", NULL,
-				       &group) < 0 ||
+	char group[PATH_MAX];
+	if (unit_property(unit, "org.freedesktop.systemd1.Scope", "ControlGroup", group, sizeof group) < 0 ||
 	    strcmp(group, cg->path))
 		return;
-	if (sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit", &e, &reply, "ss", unit, "replace") >= 0 &&
-	    sd_bus_message_read(reply, "o", &job) >= 0)
-		wait_job(bus, job, unit, &ignored);
+	char *args[] = {(char *)"call", (char *)SD_DEST, (char *)SD_PATH, (char *)SD_MANAGER, (char *)"StopUnit",
+			(char *)"ss", (char *)unit, (char *)"replace"};
+	char reply[1024], state[64];
+	if (busctl(args, PK_ARRAY_SIZE(args), reply, sizeof reply, &ignored) == 0)
+		wait_state(unit, true, state, sizeof state);
 	else
-		pk_debug("systemd: stop %s: %s", unit, e.message ? e.message : "failed"); /* not a scope of systemd's */
-	sd_bus_error_free(&e);
+		pk_debug("systemd: stop %s: %s", unit, reply);
 }

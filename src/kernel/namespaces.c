@@ -1,5 +1,6 @@
 #include "kernel/namespaces.h"
 #include "util/cleanup.h"
+#include "util/command.h"
 #include "util/fs.h"
 #include "util/users.h"
 #include <errno.h>
@@ -94,25 +95,11 @@ static int run_helper(const char *helper, const char *field, const char *subfile
 		}
 	}
 	argv[a] = NULL;
-	int out[2];
-	if (pipe2(out, O_CLOEXEC) < 0)
-		return pk_fail_errno(err, errno, "%s: pipe", field);
-	pid_t child = fork();
-	if (child == 0) {
-		dup2(out[1], STDERR_FILENO);
-		dup2(out[1], STDOUT_FILENO);
-		execvp(helper, argv);
-		_exit(errno == ENOENT ? 127 : 126);
-	}
-	close(out[1]);
-	char msg[512] = "";
-	ssize_t r = child > 0 ? read(out[0], msg, sizeof msg - 1) : 0;
-	close(out[0]);
-	msg[r > 0 ? r : 0] = '\0';
+	char msg[512];
+	int status;
+	if (pk_command_run(argv, msg, sizeof msg, &status, err) < 0)
+		return pk_err_wrap(err, "%s", field);
 	msg[strcspn(msg, "\n")] = '\0';
-	int status = 0;
-	if (child < 0 || waitpid(child, &status, 0) < 0)
-		return pk_fail_errno(err, errno, "%s: run %s", field, helper);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
