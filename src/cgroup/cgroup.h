@@ -54,3 +54,6 @@ const pk_cg_hier_t *pk_cgroup_find(const pk_cgroup_t *cg, const char *controller
 int pk_cgroup_write(const pk_cg_hier_t *h, const char *path, const char *file, const char *value, pk_err_t *err);
 int pk_cgroup_v1_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
 int pk_cgroup_v2_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
+/* v2 device rules: build, load and attach the device program, replacing the one attached before
+ * (cgroup/devices_bpf.c). */
+int pk_cgroup_devices_bpf_apply(const pk_cgroup_t *cg, const pk_device_rule_t *rules, size_t n, pk_err_t *err);

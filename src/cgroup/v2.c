@@ -112,12 +112,8 @@ int pk_cgroup_v2_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t 
 		if (put(cg, "pids.max", v, "pids.limit", err) < 0)
 			return -1;
 	}
-	/* Device rules need an eBPF program on v2; until pocket attaches one, say so rather than pretend. */
-	bool restricts = false;
-	for (size_t i = 0; i < r->n_devices; i++)
-		restricts |= !(r->devices[i].allow && r->devices[i].type == 'a');
-	if (restricts)
-		pk_warn("linux.resources.devices: device rules are not enforced on cgroup v2 yet");
+	if (r->n_devices && pk_cgroup_devices_bpf_apply(cg, r->devices, r->n_devices, err) < 0)
+		return -1;
 	const char *k;
 	json_t *s;
 	if (r->unified)

@@ -161,22 +161,69 @@ test_bad_limits_are_refused_and_leave_nothing() {
 	fi
 }
 
-test_device_rules_deny_on_v1() {
+# A block device the rules can name: loop0 (the host has loop0-7; the qemu guest loads the module).
+loop0() {
+	[ -e /sys/block/loop0 ] || { [ "${POCKET_VM:-}" = 1 ] && modprobe loop; }
+	[ -e /sys/block/loop0 ] || { echo "no /sys/block/loop0 here"; exit 77; }
+}
+
+# try_open PATH MODE: in the container, "open" or the shell's error (busybox: "...: Operation not permitted").
+try_open='t() { if [ "$2" = r ]; then (exec 3<"$1"); else (exec 3<>"$1"); fi 2>&1 && echo "$1 $2 open"; }'
+
+mknod_bundle() {
+	bundle "$1" '.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] |
+		.process.capabilities.permitted += ["CAP_MKNOD"] | '"$2"
+}
+
+# On v1 the devices controller, on v2 the eBPF device program: the container may mknod (rule "b *:* m")
+# but not open what the rules deny; the default devices stay usable after a deny-all rule, as with runc.
+test_device_rules_deny_what_they_deny() {
 	local b out
-	cg_v2 && { echo "device rules need an eBPF program on cgroup v2 (not yet)"; exit 77; }
-	# The container may mknod (CAP_MKNOD, rule "c *:* m") but not open what the rules deny; the
-	# default devices stay usable after a deny-all rule, as with runc.
-	local script='mknod /dev/myfuse c 10 229; (exec 3<>/dev/myfuse) 2>/dev/null && echo fuse-open || echo fuse-denied; echo x > /dev/null && echo null-ok'
-	b=$(bundle b '.linux.resources = {"devices": [{"allow": false, "access": "rwm"}]} |
-		.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] |
-		.process.capabilities.permitted += ["CAP_MKNOD"] | .process.args = ["true"]')
+	loop0
+	local script="$try_open; mknod /dev/myloop b 7 0; t /dev/myloop r; t /dev/myloop rw; echo x > /dev/null && echo null-ok"
+	b=$(mknod_bundle b '.linux.resources = {"devices": [{"allow": false, "access": "rwm"}]}')
 	jq --arg s "$script" '.process.args = ["sh", "-c", $s]' "$b/config.json" >"$b/c" && mv "$b/c" "$b/config.json"
 	out=$(pk run --bundle "$b" c1)
-	assert_match 'fuse-denied' "$out" "a device the rules deny"
+	assert_match 'myloop.*Operation not permitted' "$out" "a device the rules deny"
 	assert_match 'null-ok' "$out" "a default device after deny-all"
-	jq '.linux.resources.devices = [{"allow": true, "access": "rwm"}]' "$b/config.json" >"$b/c" && mv "$b/c" "$b/config.json"
+	[[ $out != *"myloop r open"* ]] || fail "a denied device opened: $out"
+	# Access bits: read allowed, write not.
+	jq '.linux.resources.devices += [{"allow": true, "type": "b", "major": 7, "minor": 0, "access": "r"}]' \
+		"$b/config.json" >"$b/c" && mv "$b/c" "$b/config.json"
 	out=$(pk run --bundle "$b" c2)
-	assert_match 'fuse-open' "$out" "the same device when the rules allow it (the control)"
+	assert_match 'myloop r open' "$out" "read, which a rule allows"
+	assert_match 'myloop.*Operation not permitted' "$out" "read-write, which no rule allows"
+	[[ $out != *"myloop rw open"* ]] || fail "opened for writing with only r allowed: $out"
+	# The last matching rule decides (an exact one: v1 lets a wildcard deny leave a narrower allow standing).
+	jq '.linux.resources.devices += [{"allow": false, "type": "b", "major": 7, "minor": 0, "access": "r"}]' \
+		"$b/config.json" >"$b/c" && mv "$b/c" "$b/config.json"
+	out=$(pk run --bundle "$b" c3)
+	[[ $out != *"myloop r open"* ]] || fail "a later deny did not win: $out"
+	jq '.linux.resources.devices = [{"allow": true, "access": "rwm"}]' "$b/config.json" >"$b/c" && mv "$b/c" "$b/config.json"
+	out=$(pk run --bundle "$b" c4)
+	assert_match 'myloop rw open' "$out" "the same device when the rules allow it (the control)"
+}
+
+test_device_rules_replaced_by_update() {
+	local b out
+	loop0
+	b=$(mknod_bundle b '.linux.resources = {"devices": [{"allow": true, "access": "rwm"}]} |
+		.process.args = ["sh", "-c", "mknod /dev/myloop b 7 0; sleep 100"]')
+	pk run --detach --bundle "$b" c1 || fail "run"
+	for _ in $(seq 50); do pk exec c1 test -b /dev/myloop && break; sleep 0.1; done
+	out=$(pk exec c1 sh -c "$try_open; t /dev/myloop rw")
+	assert_match 'myloop rw open' "$out" "allowed before the update"
+	echo '{"devices": [{"allow": false, "access": "rwm"}]}' | pk update --resources - c1 || fail "update"
+	out=$(pk exec c1 sh -c "$try_open; t /dev/myloop rw; echo x > /dev/null && echo null-ok")
+	assert_match 'myloop.*Operation not permitted' "$out" "denied after the update"
+	assert_match 'null-ok' "$out" "the default devices after the update"
+	echo '{"devices": [{"allow": true, "type": "b", "major": 7, "minor": 0, "access": "rw"}]}' |
+		pk update --resources - c1 || fail "update back"
+	# On v2 this also shows the first update's program is gone: every attached program must allow.
+	out=$(pk exec c1 sh -c "$try_open; t /dev/myloop rw")
+	assert_match 'myloop rw open' "$out" "allowed again by a second update"
+	pk delete --force c1
+	no_cgroup_left c1
 }
 
 test_events_stats_and_oom() {
