@@ -104,7 +104,9 @@ static int cpu(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
 
 int pk_cgroup_v2_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
 {
-	if (memory(cg, r, err) < 0 || cpu(cg, r, err) < 0)
+	if (memory(cg, r, err) < 0 || cpu(cg, r, err) < 0 || pk_cgroup_io_apply(cg, r, err) < 0 ||
+	    pk_cgroup_hugetlb_apply(cg, r, err) < 0 || pk_cgroup_rdma_apply(cg, r, err) < 0 ||
+	    pk_cgroup_net_apply(cg, r, err) < 0)
 		return -1;
 	if (r->pids_limit.set) {
 		char v[32];

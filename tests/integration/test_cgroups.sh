@@ -145,7 +145,9 @@ test_bad_limits_are_refused_and_leave_nothing() {
 	local b bad
 	for bad in '{"memory": {"limit": -5}}' '{"cpu": {"cpus": "abc"}}' '{"cpu": {"cpus": "999"}}' \
 		'{"devices": [{"allow": false, "type": "x", "access": "rwm"}]}' '{"pids": {"limit": "ten"}}' \
-		'{"blockIO": {"weight": 10}}'; do
+		'{"blockIO": {"weight": 5}}' '{"blockIO": {"throttleReadBpsDevice": [{"major": 7}]}}' \
+		'{"hugepageLimits": [{"pageSize": "2XB", "limit": 1}]}' '{"hugepageLimits": [{"pageSize": "3MB", "limit": 1}]}' \
+		'{"rdma": {"no such device": {"hcaHandles": 1}}}' '{"network": {"priorities": [{"name": "eth0"}]}}'; do
 		b=$(bundle b ".linux.resources = $bad")
 		pk create --bundle "$b" c1 2>"$T/err" && fail "create accepted $bad"
 		assert_match 'linux\.resources' "$(cat "$T/err")" "error for $bad"
@@ -230,6 +232,119 @@ test_device_rules_replaced_by_update() {
 	wait_file "$T/out/r" 'myloop rw open' "allowed again by a second update"
 	pk delete --force c1
 	no_cgroup_left c1
+}
+
+# cg_ctl_file ID V1_CONTROLLER FILE: FILE of a container's cgroup for a controller that may live on a v1 hierarchy
+# or, on a hybrid host, on the unified mount (hugetlb here); the file's name is the caller's.
+cg_ctl_file() {
+	if cg_v2; then echo "/sys/fs/cgroup/pocket/$(cg_leaf "$1")/$3"
+	elif [ -d "/sys/fs/cgroup/$2" ]; then echo "/sys/fs/cgroup/$2/pocket/$(cg_leaf "$1")/$3"
+	else echo "/sys/fs/cgroup/unified/pocket/$(cg_leaf "$1")/$3"; fi
+}
+
+# refused ID RESOURCES REGEX WHAT: create fails with one line matching REGEX, and leaves nothing behind.
+refused() {
+	local b
+	b=$(bundle "b-$1" ".linux.resources = $2")
+	pk create --bundle "$b" "$1" 2>"$T/err" && fail "$4: create accepted $2"
+	assert_match "$3" "$(cat "$T/err")" "$4"
+	assert_eq 1 "$(wc -l <"$T/err")" "$4: one line"
+	assert_no_leftovers "$1"
+	no_cgroup_left "$1"
+}
+
+test_block_io_throttle_written_and_updated() {
+	local b dev f
+	loop0
+	dev=$(cat /sys/block/loop0/dev)
+	b=$(bundle b '.linux.resources = {"blockIO": {"throttleReadBpsDevice": [{"major": 7, "minor": 0, "rate": 1048576}],
+		"throttleWriteIOPSDevice": [{"major": 7, "minor": 0, "rate": 100}]}} | .process.args = ["sleep", "100"]')
+	pk run --detach --bundle "$b" c1 || fail "run"
+	if cg_v2; then
+		f=$(cg_file c1 x x io.max)
+		assert_eq "$dev rbps=1048576 wbps=max riops=max wiops=100" "$(grep "^$dev " "$f")" "io.max"
+	else
+		assert_eq "$dev 1048576" "$(cat "$(cg_file c1 blkio blkio.throttle.read_bps_device x)")" "read_bps_device"
+		assert_eq "$dev 100" "$(cat "$(cg_file c1 blkio blkio.throttle.write_iops_device x)")" "write_iops_device"
+	fi
+	echo '{"blockIO": {"throttleReadBpsDevice": [{"major": 7, "minor": 0, "rate": 2097152}], "throttleWriteIOPSDevice": [{"major": 7, "minor": 0, "rate": 0}]}}' |
+		pk update --resources - c1 || fail "update --resources"
+	if cg_v2; then
+		assert_eq "$dev rbps=2097152 wbps=max riops=max wiops=max" "$(grep "^$dev " "$f")" "io.max after update (rate 0: no limit)"
+	else
+		assert_eq "$dev 2097152" "$(cat "$(cg_file c1 blkio blkio.throttle.read_bps_device x)")" "read_bps_device after update"
+		assert_eq "" "$(cat "$(cg_file c1 blkio blkio.throttle.write_iops_device x)")" "write_iops_device after update (rate 0: no limit)"
+	fi
+	# A device the kernel does not have: the error names the entry.
+	echo '{"blockIO": {"throttleReadBpsDevice": [{"major": 7, "minor": 1000000, "rate": 1}]}}' |
+		pk update --resources - c1 2>"$T/err" && fail "a throttle for a device that does not exist was accepted"
+	assert_match 'blockIO\.throttleReadBpsDevice\[0\]' "$(cat "$T/err")" "error names the entry"
+	pk delete --force c1
+	no_cgroup_left c1
+}
+
+# The weight goes to the file the host's I/O scheduler offers (v1: blkio.weight or blkio.bfq.weight; v2:
+# io.bfq.weight, or io.weight converted to 1-10000); without one, it is an error naming the field.
+test_block_io_weight_written_and_updated() {
+	local b d n f= want300=300 want500=500
+	b=$(bundle b '.process.args = ["sleep", "100"]')
+	pk run --detach --bundle "$b" c1 || fail "run"
+	d=$(cg_file c1 blkio . .)
+	for n in blkio.weight blkio.bfq.weight io.bfq.weight io.weight; do [ -e "$d/$n" ] && { f=$n; break; }; done
+	pk delete --force c1
+	b=$(bundle b2 '.linux.resources = {"blockIO": {"weight": 500}} | .process.args = ["sleep", "100"]')
+	if [ -z "$f" ]; then
+		pk run --detach --bundle "$b" c2 2>"$T/err" && fail "a weight was accepted without a weight file"
+		assert_match 'linux\.resources\.blockIO\.weight: .*no weight file' "$(cat "$T/err")" "error without a weight file"
+		no_cgroup_left c2
+		return 0
+	fi
+	[ "$f" = io.weight ] && want500=4950 want300=2930
+	pk run --detach --bundle "$b" c2 || fail "run with blockIO.weight"
+	f=$(cg_file c2 blkio "$f" "$f")
+	assert_match "^(default )?$want500\$" "$(head -1 "$f")" "$(basename "$f") for weight 500"
+	pk update --blkio-weight 300 c2 || fail "update --blkio-weight"
+	assert_match "^(default )?$want300\$" "$(head -1 "$f")" "$(basename "$f") after update --blkio-weight 300"
+	pk delete --force c2
+	no_cgroup_left c2
+}
+
+# hugetlb: on a hybrid host it may be on the unified mount (here it is), which pocket uses as it would a v1 one.
+test_hugepage_limits_written() {
+	local b size kb f
+	kb=$(ls /sys/kernel/mm/hugepages 2>/dev/null | sed -n 's/^hugepages-\([0-9]*\)kB$/\1/p' | sort -n | head -1)
+	[ -n "$kb" ] || { echo "no huge page sizes on this kernel"; exit 77; }
+	if [ "$kb" -ge 1048576 ]; then size=$((kb / 1048576))GB; elif [ "$kb" -ge 1024 ]; then size=$((kb / 1024))MB; else size=${kb}KB; fi
+	b=$(bundle b '.linux.resources = {"hugepageLimits": [{"pageSize": "'"$size"'", "limit": '"$((kb * 1024 * 2))"'}]} |
+		.process.args = ["sleep", "100"]')
+	pk run --detach --bundle "$b" c1 2>"$T/err" || {
+		assert_match 'hugetlb controller is not available' "$(cat "$T/err")" "the only acceptable failure"
+		echo "no hugetlb controller on this host"; exit 77
+	}
+	f=$(cg_ctl_file c1 hugetlb "hugetlb.$size.max")
+	[ -e "$f" ] || f=$(cg_ctl_file c1 hugetlb "hugetlb.$size.limit_in_bytes")
+	assert_eq $((kb * 1024 * 2)) "$(cat "$f")" "$(basename "$f")"
+	[ -e "${f%/*}/hugetlb.$size.rsvd.max" ] && assert_eq $((kb * 1024 * 2)) "$(cat "${f%/*}/hugetlb.$size.rsvd.max")" "rsvd.max"
+	pk delete --force c1
+	no_cgroup_left c1
+	refused c2 '{"hugepageLimits": [{"pageSize": "3MB", "limit": 1}]}' 'hugepageLimits\[0\]\.pageSize: "3MB"' "a page size the host lacks"
+}
+
+# rdma: without an RDMA device the kernel refuses any limit; the error names it. A host without the controller
+# (this hybrid one) says so.
+test_rdma_limit_of_a_missing_device_or_controller() {
+	refused c1 '{"rdma": {"mlx5_0": {"hcaHandles": 2, "hcaObjects": 10}}}' \
+		'linux\.resources\.rdma(\["mlx5_0"\]: .*rdma\.max|: the rdma controller is not available)' "rdma"
+}
+
+# net_cls/net_prio exist only on v1: on v2, and on a host without them (this hybrid one), an error naming the field.
+test_network_limits_where_there_is_no_controller() {
+	if ! cg_v2 && [ -d /sys/fs/cgroup/net_cls ]; then echo "this host has net_cls"; exit 77; fi
+	local want='the net_cls controller is not available'
+	cg_v2 && want='cgroup v2 has no net_cls or net_prio controller'
+	refused c1 '{"network": {"classID": 1048577}}' "linux\.resources\.network\.classID: $want" "network.classID"
+	cg_v2 || want='the net_prio controller is not available'
+	refused c2 '{"network": {"priorities": [{"name": "lo", "priority": 5}]}}' "linux\.resources\.network\.priorities: $want" "network.priorities"
 }
 
 test_events_stats_and_oom() {
