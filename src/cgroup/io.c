@@ -27,8 +27,10 @@ static const char *const throttle_keys[PK_THROTTLE_COUNT] = {
 static int v1(const pk_cgroup_t *cg, const pk_cg_hier_t *h, const pk_resources_t *r, pk_err_t *err)
 {
 	static const char *const throttle_files[PK_THROTTLE_COUNT] = {
-		[PK_THROTTLE_READ_BPS] = "blkio.throttle.read_bps_device", [PK_THROTTLE_WRITE_BPS] = "blkio.throttle.write_bps_device",
-		[PK_THROTTLE_READ_IOPS] = "blkio.throttle.read_iops_device", [PK_THROTTLE_WRITE_IOPS] = "blkio.throttle.write_iops_device"};
+		[PK_THROTTLE_READ_BPS] = "blkio.throttle.read_bps_device",
+		[PK_THROTTLE_WRITE_BPS] = "blkio.throttle.write_bps_device",
+		[PK_THROTTLE_READ_IOPS] = "blkio.throttle.read_iops_device",
+		[PK_THROTTLE_WRITE_IOPS] = "blkio.throttle.write_iops_device"};
 	bool bfq = !pk_cgroup_has_file(cg, h, "blkio.weight") && pk_cgroup_has_file(cg, h, "blkio.bfq.weight");
 	char v[64];
 	if (r->blkio.weight.set || r->blkio.n_weight_device) {

@@ -142,7 +142,13 @@ typedef struct pk_blkio_device {
 	uint64_t rate;
 } pk_blkio_device_t;
 
-enum pk_blkio_throttle { PK_THROTTLE_READ_BPS, PK_THROTTLE_WRITE_BPS, PK_THROTTLE_READ_IOPS, PK_THROTTLE_WRITE_IOPS, PK_THROTTLE_COUNT };
+enum pk_blkio_throttle {
+	PK_THROTTLE_READ_BPS,   /* throttleReadBpsDevice */
+	PK_THROTTLE_WRITE_BPS,  /* throttleWriteBpsDevice */
+	PK_THROTTLE_READ_IOPS,  /* throttleReadIOPSDevice */
+	PK_THROTTLE_WRITE_IOPS, /* throttleWriteIOPSDevice */
+	PK_THROTTLE_COUNT
+};
 
 typedef struct pk_hugepage_limit {
 	char *page_size; /* as the kernel names it in hugetlb.<size>.*: "2MB", "1GB", "64KB" */

@@ -86,7 +86,8 @@ static void check_rules(const char *name, const pk_device_rule_t *rules, size_t 
 	free(insns);
 }
 
-#define CHECK(name, rules, probes) check_rules(name, rules, sizeof rules / sizeof *rules, probes, sizeof probes / sizeof *probes)
+#define CHECK(name, rules, probes)                                                                             \
+	check_rules(name, rules, sizeof rules / sizeof *rules, probes, sizeof probes / sizeof *probes)
 
 int main(void)
 {
