@@ -281,6 +281,23 @@ test_block_io_throttle_written_and_updated() {
 	no_cgroup_left c1
 }
 
+# What a user sees of a read throttle: direct reads of a loop device of ours, at 1 MiB/s, take seconds.
+test_block_io_throttle_slows_direct_reads() {
+	local b dev maj min out
+	loop0
+	truncate -s 4M "$T/disk"
+	dev=$(losetup -f --show "$T/disk") || fail "losetup"
+	on_exit "losetup -d $dev"
+	maj=$((16#$(stat -c %t "$dev"))) min=$((16#$(stat -c %T "$dev")))
+	b=$(bundle_sh b 'start=$(date +%s); dd if=/dev/disk0 of=/dev/null bs=64k count=48 iflag=direct 2>/dev/null && echo read-ok; echo elapsed=$(($(date +%s) - start))' \
+		'.linux.devices += [{"path": "/dev/disk0", "type": "b", "major": '"$maj"', "minor": '"$min"'}] |
+		.linux.resources.blockIO = {"throttleReadBpsDevice": [{"major": '"$maj"', "minor": '"$min"', "rate": 1048576}]}')
+	out=$(pk run --bundle "$b" c1)
+	assert_match 'read-ok' "$out" "the read"
+	[ "${out##*elapsed=}" -ge 2 ] || fail "3 MiB read at 1 MiB/s in ${out##*elapsed=} s: $out"
+	no_cgroup_left c1
+}
+
 # The weight goes to the file the host's I/O scheduler offers (v1: blkio.weight or blkio.bfq.weight; v2:
 # io.bfq.weight, or io.weight converted to 1-10000); without one, it is an error naming the field.
 test_block_io_weight_written_and_updated() {
