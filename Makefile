@@ -6,7 +6,7 @@ WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-proto
               -Wno-format-nonliteral -Wundef -Wvla -Wpointer-arith -Wcast-align -Wimplicit-fallthrough
 ALL_CFLAGS := -std=gnu17 $(WARNINGS) -Isrc -D_GNU_SOURCE -DPOCKET_VERSION='"$(VERSION)"' \
               -fvisibility=hidden -fstack-protector-strong -D_FORTIFY_SOURCE=2 $(CFLAGS)
-LDLIBS     := -ljansson -lseccomp
+LDLIBS     := -ljansson -lseccomp -lbpf -lelf -lz
 BUILD      := build
 
 LIB_SRCS   := $(wildcard src/util/*.c src/spec/*.c src/container/*.c src/kernel/*.c src/cgroup/*.c src/net/*.c)
@@ -16,7 +16,7 @@ CLI_OBJS   := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-DEB_BUILD  := gcc make pkg-config libc6-dev libjansson-dev libseccomp-dev busybox-static jq iproute2
+DEB_BUILD  := gcc make pkg-config libc6-dev libjansson-dev libseccomp-dev libbpf-dev busybox-static jq iproute2
 DEB_TEST   := $(DEB_BUILD) iproute2 util-linux bsdutils procps passwd uidmap jq passt slirp4netns
 
 .PHONY: all clean check unit integration demo deps-build deps-test bundle

@@ -74,3 +74,19 @@ const pk_cg_hier_t *pk_cgroup_find(const pk_cgroup_t *cg, const char *controller
 int pk_cgroup_write(const pk_cg_hier_t *h, const char *path, const char *file, const char *value, pk_err_t *err);
 int pk_cgroup_v1_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
 int pk_cgroup_v2_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
+/* The hierarchy holding a controller for this container: its v1 hierarchy (named v1_name), else a cgroup2
+ * one whose container cgroup lists v2_name (pure v2, or the unified mount of a hybrid host); NULL if none.
+ * pk_cgroup_put writes file there, or fails naming linux.resources.<field> (and file, when it is missing). */
+const pk_cg_hier_t *pk_cgroup_controller(const pk_cgroup_t *cg, const char *v1_name, const char *v2_name);
+bool pk_cgroup_has_file(const pk_cgroup_t *cg, const pk_cg_hier_t *h, const char *file);
+int pk_cgroup_put(const pk_cgroup_t *cg, const pk_cg_hier_t *h, const char *file, const char *value, const char *field,
+		  pk_err_t *err);
+/* linux.resources.blockIO, hugepageLimits, rdma, network on either kind of hierarchy (cgroup/io.c, hugetlb.c,
+ * rdma.c, net.c). */
+int pk_cgroup_io_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
+int pk_cgroup_hugetlb_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
+int pk_cgroup_rdma_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
+int pk_cgroup_net_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
+/* v2 device rules: build, load and attach the device program, replacing the one attached before
+ * (cgroup/devices_bpf.c). */
+int pk_cgroup_devices_bpf_apply(const pk_cgroup_t *cg, const pk_device_rule_t *rules, size_t n, pk_err_t *err);

@@ -116,7 +116,9 @@ int pk_cgroup_v1_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t 
 {
 	if (r->unified && json_object_size(r->unified))
 		return pk_fail(err, "linux.resources.unified: needs a cgroup v2 host (this one is v1 or hybrid)");
-	if (memory(cg, r, err) < 0 || cpu(cg, r, err) < 0 || devices(cg, r, err) < 0)
+	if (memory(cg, r, err) < 0 || cpu(cg, r, err) < 0 || devices(cg, r, err) < 0 ||
+	    pk_cgroup_io_apply(cg, r, err) < 0 || pk_cgroup_hugetlb_apply(cg, r, err) < 0 ||
+	    pk_cgroup_rdma_apply(cg, r, err) < 0 || pk_cgroup_net_apply(cg, r, err) < 0)
 		return -1;
 	if (r->pids_limit.set) {
 		const pk_cg_hier_t *h;

@@ -106,7 +106,9 @@ static int cpu(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
 
 int pk_cgroup_v2_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
 {
-	if (memory(cg, r, err) < 0 || cpu(cg, r, err) < 0)
+	if (memory(cg, r, err) < 0 || cpu(cg, r, err) < 0 || pk_cgroup_io_apply(cg, r, err) < 0 ||
+	    pk_cgroup_hugetlb_apply(cg, r, err) < 0 || pk_cgroup_rdma_apply(cg, r, err) < 0 ||
+	    pk_cgroup_net_apply(cg, r, err) < 0)
 		return -1;
 	if (r->pids_limit.set) {
 		char v[32];
@@ -114,12 +116,8 @@ int pk_cgroup_v2_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t 
 		if (put(cg, "pids.max", v, "pids.limit", err) < 0)
 			return -1;
 	}
-	/* Device rules need an eBPF program on v2; until pocket attaches one, say so rather than pretend. */
-	bool restricts = false;
-	for (size_t i = 0; i < r->n_devices; i++)
-		restricts |= !(r->devices[i].allow && r->devices[i].type == 'a');
-	if (restricts)
-		pk_warn("linux.resources.devices: device rules are not enforced on cgroup v2 yet");
+	if (r->n_devices && pk_cgroup_devices_bpf_apply(cg, r->devices, r->n_devices, err) < 0)
+		return -1;
 	const char *k;
 	json_t *s;
 	if (r->unified)

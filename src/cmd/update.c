@@ -36,6 +36,7 @@ static const struct {
 	{{"pids-limit", 0, true, 13}, {"pids", "limit", false}},
 	{{"cpu-idle", 0, true, 14}, {"cpu", "idle", false}},
 	{{"resources", 'r', true, 15}, {NULL, NULL, false}},
+	{{"blkio-weight", 0, true, 16}, {"blockIO", "weight", false}},
 };
 
 typedef struct {

@@ -46,8 +46,8 @@ int pk_container_pids(const char *root, const char *id, pid_t **pids, size_t *n,
 int pk_container_pause(const char *root, const char *id, bool pause, pk_err_t *err);
 /* The container's cgroup, for `events`. */
 int pk_container_cgroup(const char *root, const char *id, pk_cgroup_t *cg, pk_status_t *status, pk_err_t *err);
-/* Change the limits of a live container. */
-int pk_container_update(const char *root, const char *id, const pk_resources_t *r, pk_err_t *err);
+/* Change the limits of a live container (new device rules in r get the default devices after them). */
+int pk_container_update(const char *root, const char *id, pk_resources_t *r, pk_err_t *err);
 
 /* The state document of one container (caller frees). */
 int pk_container_state(const char *root, const char *id, json_t **out, pk_err_t *err);

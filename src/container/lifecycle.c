@@ -128,7 +128,24 @@ int pk_container_pause(const char *root, const char *id, bool pause, pk_err_t *e
 	return pk_cgroup_freeze(&cg, pause, err);
 }
 
-int pk_container_update(const char *root, const char *id, const pk_resources_t *r, pk_err_t *err)
+/* New device rules replace the old ones (on v2 the program is rebuilt from them alone), so they are followed,
+ * as at create, by the devices every container may use and by the config's own linux.devices. */
+static int add_default_devices(const pk_state_t *st, pk_resources_t *r, pk_err_t *err)
+{
+	if (!r->n_devices)
+		return 0;
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/config.json", st->bundle);
+	pk_spec_t spec = {0};
+	pk_err_t ignored;
+	if (pk_spec_load(&spec, path, &ignored) < 0)
+		pk_warn("update: the bundle's linux.devices are not in the new device rules: %s", ignored.msg);
+	int rc = pk_resources_add_default_devices(r, spec.devices, spec.n_devices, err);
+	pk_spec_free(&spec);
+	return rc;
+}
+
+int pk_container_update(const char *root, const char *id, pk_resources_t *r, pk_err_t *err)
 {
 	_cleanup_opened_ opened_t c;
 	if (open_container(root, id, true, &c, err) < 0)
@@ -137,7 +154,7 @@ int pk_container_update(const char *root, const char *id, const pk_resources_t *
 	if (s == PK_STATUS_STOPPED)
 		return pk_fail(err, "cannot update container \"%s\": it is stopped", id);
 	pk_cgroup_t cg;
-	if (open_cgroup(&c.st, &cg, err) < 0)
+	if (open_cgroup(&c.st, &cg, err) < 0 || add_default_devices(&c.st, r, err) < 0)
 		return -1;
 	return pk_cgroup_apply(&cg, r, err);
 }

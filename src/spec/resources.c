@@ -1,5 +1,6 @@
-/* linux.resources into the model. Limits this runtime cannot honour yet (blockIO, hugepageLimits, rdma,
- * network) are refused by name rather than ignored: a limit silently not applied is worse than an error. */
+/* linux.resources into the model (blockIO, hugepageLimits, rdma and network: spec/resources_extras.c). A
+ * limit the host cannot honour is refused by name by the cgroup backends rather than ignored: a limit
+ * silently not applied is worse than an error. */
 #include "spec/spec.h"
 #include "util/cleanup.h"
 #include <errno.h>
@@ -148,24 +149,13 @@ static int parse_device(ctx_t *c, json_t *d, size_t i, pk_device_rule_t *out)
 	return 0;
 }
 
-/* jansson has no size for scalars: treat them as present. */
-static size_t json_size_or_len(json_t *v)
-{
-	return json_is_array(v) ? json_array_size(v) : json_is_object(v) ? json_object_size(v) : 1;
-}
-
 static int parse(ctx_t *c, json_t *j, pk_resources_t *r)
 {
 	if (!json_is_object(j))
 		return pk_fail(c->err, "%s: expected an object", c->where);
 	r->present = true;
-	static const char *const refused[] = {"blockIO", "hugepageLimits", "rdma", "network"};
-	for (size_t i = 0; i < PK_ARRAY_SIZE(refused); i++) {
-		json_t *v = json_object_get(j, refused[i]);
-		if (v && !json_is_null(v) && json_size_or_len(v))
-			return pk_fail(c->err, "%s.%s: not supported yet; remove it rather than run without the limit",
-				       c->where, refused[i]);
-	}
+	if (pk_resources_parse_extras(j, c->where, r, c->err) < 0)
+		return -1;
 	json_t *v;
 	if ((v = json_object_get(j, "memory")) && !json_is_null(v) && parse_memory(c, v, r) < 0)
 		return -1;
@@ -255,7 +245,7 @@ bool pk_resources_has_limits(const pk_resources_t *r)
 	for (size_t i = 0; i < r->n_devices; i++)
 		if (!r->devices[i].allow)
 			return true;
-	return false;
+	return pk_resources_has_extra_limits(r);
 }
 
 int pk_resources_parse(json_t *resources, const char *where, pk_resources_t *out, pk_err_t *err)
@@ -277,5 +267,6 @@ void pk_resources_free(pk_resources_t *r)
 	free(r->cpu.mems);
 	free(r->devices);
 	json_decref(r->unified);
+	pk_resources_free_extras(r);
 	memset(r, 0, sizeof *r);
 }

@@ -135,6 +135,36 @@ typedef struct pk_device_rule {
 	char access[4];       /* some of "rwm" */
 } pk_device_rule_t;
 
+/* linux.resources.blockIO: weightDevice entries use weight/leaf_weight, the throttle lists rate. */
+typedef struct pk_blkio_device {
+	int64_t major, minor;
+	pk_opt_i64_t weight, leaf_weight;
+	uint64_t rate;
+} pk_blkio_device_t;
+
+enum pk_blkio_throttle {
+	PK_THROTTLE_READ_BPS,   /* throttleReadBpsDevice */
+	PK_THROTTLE_WRITE_BPS,  /* throttleWriteBpsDevice */
+	PK_THROTTLE_READ_IOPS,  /* throttleReadIOPSDevice */
+	PK_THROTTLE_WRITE_IOPS, /* throttleWriteIOPSDevice */
+	PK_THROTTLE_COUNT
+};
+
+typedef struct pk_hugepage_limit {
+	char *page_size; /* as the kernel names it in hugetlb.<size>.*: "2MB", "1GB", "64KB" */
+	uint64_t limit;
+} pk_hugepage_limit_t;
+
+typedef struct pk_rdma_limit {
+	char *device;
+	pk_opt_i64_t hca_handles, hca_objects;
+} pk_rdma_limit_t;
+
+typedef struct pk_net_priority {
+	char *name;
+	uint32_t priority;
+} pk_net_priority_t;
+
 typedef struct pk_resources {
 	bool present;
 	struct {
@@ -150,6 +180,22 @@ typedef struct pk_resources {
 	pk_device_rule_t *devices;
 	size_t n_devices;
 	json_t *unified; /* object of file name -> value, may be NULL */
+	struct {
+		pk_opt_i64_t weight, leaf_weight;
+		pk_blkio_device_t *weight_device;
+		size_t n_weight_device;
+		pk_blkio_device_t *throttle[PK_THROTTLE_COUNT];
+		size_t n_throttle[PK_THROTTLE_COUNT];
+	} blkio;
+	pk_hugepage_limit_t *hugepages;
+	size_t n_hugepages;
+	pk_rdma_limit_t *rdma;
+	size_t n_rdma;
+	struct {
+		pk_opt_i64_t class_id;
+		pk_net_priority_t *priorities;
+		size_t n_priorities;
+	} network;
 } pk_resources_t;
 
 typedef struct pk_process {
@@ -223,6 +269,11 @@ void pk_spec_free(pk_spec_t *spec);
  * errors then name `where`). */
 int pk_resources_parse(json_t *resources, const char *where, pk_resources_t *out, pk_err_t *err);
 void pk_resources_free(pk_resources_t *r);
+/* linux.resources.blockIO, hugepageLimits, rdma and network (spec/resources_extras.c; called by
+ * pk_resources_parse, errors name `where`). */
+int pk_resources_parse_extras(json_t *resources, const char *where, pk_resources_t *out, pk_err_t *err);
+void pk_resources_free_extras(pk_resources_t *r);
+bool pk_resources_has_extra_limits(const pk_resources_t *r);
 /* Does the config ask for any limit (a cgroup that cannot be made then matters)? */
 bool pk_resources_has_limits(const pk_resources_t *r);
 /* After the config's device rules: the devices every container may use, and its linux.devices. */

@@ -4,13 +4,15 @@
  *   probe fds                                 every open fd and what it points to, one per line
  *   probe cwd                                 getcwd(), or the error
  *   probe open-write PATH                     "ok" if PATH opens for writing, else the errno name
- *   probe ids                                 real and effective uid/gid (as a setuid binary, what it gained) */
+ *   probe ids                                 real and effective uid/gid (as a setuid binary, what it gained)
+ *   probe hugepages N KB                      "ok" if N huge pages of KB kB map and fault in, else the errno name */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,6 +62,17 @@ int main(int argc, char **argv)
 		printf("uid=%d euid=%d gid=%d egid=%d\n", (int)getuid(), (int)geteuid(), (int)getgid(), (int)getegid());
 		return 0;
 	}
-	fprintf(stderr, "usage: probe clock NAME | fds | cwd | open-write PATH | ids\n");
+	if (argc == 4 && !strcmp(argv[1], "hugepages")) {
+		size_t page = strtoull(argv[3], NULL, 10) * 1024, len = strtoull(argv[2], NULL, 10) * page;
+		int shift = __builtin_ctzll(page);
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (shift << MAP_HUGE_SHIFT), -1, 0);
+		if (p == MAP_FAILED)
+			return printf("%s\n", strerrorname_np(errno)), 1;
+		for (size_t off = 0; off < len; off += page)
+			p[off] = 1;
+		puts("ok");
+		return 0;
+	}
+	fprintf(stderr, "usage: probe clock NAME | fds | cwd | open-write PATH | ids | hugepages N KB\n");
 	return 2;
 }

@@ -524,6 +524,69 @@ static void test_load(void)
 	rmdir(dir);
 }
 
+/* linux.resources.blockIO, hugepageLimits, rdma, network into the model; bad shapes name their field. */
+static void test_resources_extras(void)
+{
+	pk_spec_t s;
+	pk_err_t err;
+	bool all_ok = true;
+	int r = parse(&s, "{" MIN_HEAD ", 'linux': {'resources': {"
+			  "'blockIO': {'weight': 500, 'leafWeight': 0, 'weightDevice': [{'major': 8, 'minor': 0, 'weight': 200}],"
+			  " 'throttleReadBpsDevice': [{'major': 8, 'minor': 0, 'rate': 1048576}],"
+			  " 'throttleWriteIOPSDevice': [{'major': 8, 'minor': 16, 'rate': 18446744073709551615}]},"
+			  "'hugepageLimits': [{'pageSize': '2MB', 'limit': 4194304}],"
+			  "'rdma': {'mlx5_1': {'hcaHandles': 3}},"
+			  "'network': {'classID': 1048577, 'priorities': [{'name': 'eth0', 'priority': 5}]}}}}",
+		      &err);
+	report(r == 0, "resources extras parse", r ? err.msg : NULL);
+	if (r)
+		return;
+	CHECK(s.resources.blkio.weight.set && s.resources.blkio.weight.v == 500);
+	CHECK(!s.resources.blkio.leaf_weight.set); /* 0: unset, as in runc */
+	CHECK(s.resources.blkio.n_weight_device == 1 && s.resources.blkio.weight_device[0].weight.v == 200 &&
+	      !s.resources.blkio.weight_device[0].leaf_weight.set);
+	CHECK(s.resources.blkio.n_throttle[PK_THROTTLE_READ_BPS] == 1 &&
+	      s.resources.blkio.throttle[PK_THROTTLE_READ_BPS][0].rate == 1048576);
+	CHECK(s.resources.blkio.n_throttle[PK_THROTTLE_WRITE_IOPS] == 1 &&
+	      s.resources.blkio.throttle[PK_THROTTLE_WRITE_IOPS][0].minor == 16 &&
+	      s.resources.blkio.throttle[PK_THROTTLE_WRITE_IOPS][0].rate == UINT64_MAX);
+	CHECK(s.resources.blkio.n_throttle[PK_THROTTLE_WRITE_BPS] == 0);
+	CHECK(s.resources.n_hugepages == 1 && !strcmp(s.resources.hugepages[0].page_size, "2MB") &&
+	      s.resources.hugepages[0].limit == 4194304);
+	CHECK(s.resources.n_rdma == 1 && !strcmp(s.resources.rdma[0].device, "mlx5_1") &&
+	      s.resources.rdma[0].hca_handles.v == 3 && !s.resources.rdma[0].hca_objects.set);
+	CHECK(s.resources.network.class_id.v == 1048577 && s.resources.network.n_priorities == 1 &&
+	      !strcmp(s.resources.network.priorities[0].name, "eth0") && s.resources.network.priorities[0].priority == 5);
+	CHECK(pk_resources_has_limits(&s.resources));
+	report(all_ok, "resources extras: every field modeled", NULL);
+	pk_spec_free(&s);
+
+	expect_parse_error("blockIO.weight out of range",
+			   "{" MIN_HEAD ", 'linux': {'resources': {'blockIO': {'weight': 1001}}}}",
+			   "linux.resources.blockIO.weight: 1001 is out of range", NULL);
+	expect_parse_error("throttle without rate",
+			   "{" MIN_HEAD ", 'linux': {'resources': {'blockIO': {'throttleReadIOPSDevice': [{'major': 8, 'minor': 0}]}}}}",
+			   "linux.resources.blockIO.throttleReadIOPSDevice[0].rate: required", NULL);
+	expect_parse_error("throttle without minor",
+			   "{" MIN_HEAD ", 'linux': {'resources': {'blockIO': {'throttleReadBpsDevice': [{'major': 8, 'rate': 1}]}}}}",
+			   "linux.resources.blockIO.throttleReadBpsDevice[0]: expected an object with the device", NULL);
+	expect_parse_error("hugepage size",
+			   "{" MIN_HEAD ", 'linux': {'resources': {'hugepageLimits': [{'pageSize': '2M', 'limit': 1}]}}}",
+			   "linux.resources.hugepageLimits[0].pageSize", NULL);
+	expect_parse_error("hugepage limit missing",
+			   "{" MIN_HEAD ", 'linux': {'resources': {'hugepageLimits': [{'pageSize': '2MB'}]}}}",
+			   "linux.resources.hugepageLimits[0].limit: required", NULL);
+	expect_parse_error("rdma not an object", "{" MIN_HEAD ", 'linux': {'resources': {'rdma': []}}}",
+			   "linux.resources.rdma: expected an object", NULL);
+	expect_parse_error("rdma hcaHandles", "{" MIN_HEAD ", 'linux': {'resources': {'rdma': {'m': {'hcaHandles': -1}}}}}",
+			   "linux.resources.rdma['m'].hcaHandles: expected an integer", NULL);
+	expect_parse_error("network classID", "{" MIN_HEAD ", 'linux': {'resources': {'network': {'classID': 'x'}}}}",
+			   "linux.resources.network.classID: expected an integer", NULL);
+	expect_parse_error("network priority name",
+			   "{" MIN_HEAD ", 'linux': {'resources': {'network': {'priorities': [{'priority': 1}]}}}}",
+			   "linux.resources.network.priorities[0].name", NULL);
+}
+
 int main(void)
 {
 	test_full_config();
@@ -532,6 +595,7 @@ int main(void)
 	test_names();
 	test_validation();
 	test_load();
+	test_resources_extras();
 	printf("1..%d\n%d passed, %d failed\n", n_run, n_run - n_failed, n_failed);
 	return n_failed ? 1 : 0;
 }
