@@ -30,6 +30,10 @@ rootless_teardown() {
 	sed -i "/^$RL_USER:/d" /etc/subuid /etc/subgid
 }
 
+# The user's live processes (ps lines), zombies aside: a killed container's init may wait a moment for
+# whoever inherited it to reap it.
+rl_live_procs() { ps -o pid=,stat=,args= -u "$RL_USER" 2>/dev/null | awk '$2 !~ /^Z/'; }
+
 as_user() { setpriv --reuid="$RL_UID" --regid="$RL_GID" --clear-groups --reset-env -- "$@"; }
 
 # rl_bundle NAME [JQ]: a rootless config (pocket spec --rootless as the user) over the shared rootfs.

@@ -77,7 +77,7 @@ test_rootless_bad_mappings_are_explained_and_leave_nothing() {
 	assert_match 'linux.uidMappings' "$(cat "$T/err")" "error names the field"
 	assert_match '/etc/subuid' "$(cat "$T/err")" "error says where to add the range"
 	[ ! -e "/tmp/pocket-$RL_UID/c1" ] || fail "state left after a refused create"
-	pgrep -u "$RL_USER" >/dev/null && fail "a process of the user survived the refused create"
+	[ -z "$(rl_live_procs)" ] || fail "a process of the user survived the refused create: $(rl_live_procs)"
 	b=$(rl_bundle b2 '.linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 1}]')
 	as_user "$POCKET" create --bundle "$b" c2 2>"$T/err" && fail "mapping host root was accepted"
 	assert_match 'uidMappings' "$(cat "$T/err")" "error for mapping an id the user does not own"
@@ -114,6 +114,6 @@ test_rootless_unusable_input_is_named_and_leaves_nothing() {
 	assert_match "$T/private/data|/mnt" "$(cat "$T/err")" "unreachable bind: error names the path"
 	assert_eq 1 "$(wc -l <"$T/err")" "unreachable bind: one line"
 	for c in c1 c2 c3; do [ ! -e "/tmp/pocket-$RL_UID/$c" ] || fail "state left after the refused create of $c"; done
-	pgrep -u "$RL_USER" >/dev/null && fail "a process of the user survived a refused create"
+	[ -z "$(rl_live_procs)" ] || fail "a process of the user survived a refused create: $(rl_live_procs)"
 	return 0
 }
