@@ -37,9 +37,12 @@ static int container_ns_flags(pid_t pid, pk_err_t *err)
 		snprintf(theirs, sizeof theirs, "/proc/%d/ns/%s", (int)pid, pk_ns_proc_name((enum pk_ns_type)t));
 		snprintf(ours, sizeof ours, "/proc/self/ns/%s", pk_ns_proc_name((enum pk_ns_type)t));
 		struct stat a, b;
+		/* Fail closed: a namespace we cannot compare would otherwise be silently not joined. */
 		if (stat(theirs, &a) < 0)
 			return pk_fail_errno(err, errno, "exec: %s", theirs);
-		if (stat(ours, &b) == 0 && (a.st_ino != b.st_ino || a.st_dev != b.st_dev))
+		if (stat(ours, &b) < 0)
+			return pk_fail_errno(err, errno, "exec: %s", ours);
+		if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
 			flags |= pk_ns_clone_flag((enum pk_ns_type)t);
 	}
 	return flags;
