@@ -68,6 +68,9 @@ uint64_t pk_cgroup_oom_kills(const pk_cgroup_t *cg);
 int pk_cgroup_systemd_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, pk_err_t *err);
 int pk_cgroup_systemd_start(const pk_cgroup_t *cg, pid_t pid, const pk_resources_t *r, pk_err_t *err);
 void pk_cgroup_systemd_stop(const pk_cgroup_t *cg);
+/* `update` of a scope the driver made: the new limits as its unit properties too (as runc), so that systemd
+ * does not put the old ones back; a no-op for any other cgroup. */
+int pk_cgroup_systemd_update(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
 
 /* Shared by the backends (cgroup/v1.c, cgroup/v2.c). */
 const pk_cg_hier_t *pk_cgroup_find(const pk_cgroup_t *cg, const char *controller);

@@ -331,23 +331,59 @@ int pk_cgroup_systemd_start(const pk_cgroup_t *cg, pid_t pid, const pk_resources
 	return pk_cgroup_apply(cg, r, err);
 }
 
-void pk_cgroup_systemd_stop(const pk_cgroup_t *cg)
+/* The unit name when cg is a scope the systemd driver made (only that scope: a cgroupfs container's path may
+ * end in .scope too, so systemd must say the scope's cgroup is this one); NULL otherwise. */
+static const char *systemd_scope(const pk_cgroup_t *cg)
 {
 	const char *base = strrchr(cg->path, '/');
 	size_t n = base ? strlen(base) : 0;
 	if (!base || n < 7 || strcmp(base + n - 6, ".scope") || !cg->unified || access("/run/systemd/system", F_OK) < 0)
+		return NULL;
+	char group[PATH_MAX];
+	if (unit_property(base + 1, "org.freedesktop.systemd1.Scope", "ControlGroup", group, sizeof group) < 0 ||
+	    strcmp(group, cg->path))
+		return NULL;
+	return base + 1;
+}
+
+int pk_cgroup_systemd_update(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
+{
+	const char *unit = systemd_scope(cg);
+	if (!unit || !r->present)
+		return 0;
+	props_t *p = calloc(1, sizeof *p);
+	if (!p)
+		return pk_fail_errno(err, ENOMEM, "systemd");
+	static const char *const head[] = {"call", SD_DEST, SD_PATH, SD_MANAGER, "SetUnitProperties", "sba(sv)"};
+	for (size_t i = 0; i < PK_ARRAY_SIZE(head); i++)
+		arg(p, head[i]);
+	arg(p, unit);
+	arg(p, "true"); /* runtime: not written to /etc */
+	size_t count_at = p->n;
+	num(p, 0);
+	add_resources(p, r);
+	snprintf(p->buf[count_at], sizeof p->buf[count_at], "%zu", p->count);
+	p->argv[count_at] = p->buf[count_at];
+	char reply[1024];
+	int code = p->count && p->n < PK_ARRAY_SIZE(p->argv) ? busctl(p->argv, p->n, reply, sizeof reply, err) : 0;
+	free(p);
+	if (code < 0)
+		return -1;
+	if (code != 0)
+		return pk_fail(err, "systemd: set the new limits on %s: %s", unit, reply);
+	return 0;
+}
+
+void pk_cgroup_systemd_stop(const pk_cgroup_t *cg)
+{
+	const char *unit = systemd_scope(cg);
+	if (!unit)
 		return;
 	char killf[PATH_MAX * 3];
 	snprintf(killf, sizeof killf, "%s%s/cgroup.kill", cg->hier[0].mount, cg->path);
 	pk_err_t ignored;
 	if (access(killf, F_OK) == 0)
 		pk_write_file(killf, "1", &ignored); /* dead already, the scope stops at once, whatever its init ignores */
-	const char *unit = base + 1;
-	/* Only the scope that is this cgroup: a cgroupfs container's path may end in .scope too. */
-	char group[PATH_MAX];
-	if (unit_property(unit, "org.freedesktop.systemd1.Scope", "ControlGroup", group, sizeof group) < 0 ||
-	    strcmp(group, cg->path))
-		return;
 	char *args[] = {(char *)"call", (char *)SD_DEST, (char *)SD_PATH, (char *)SD_MANAGER, (char *)"StopUnit",
 			(char *)"ss", (char *)unit, (char *)"replace"};
 	char reply[1024], state[64];

@@ -156,6 +156,8 @@ int pk_container_update(const char *root, const char *id, pk_resources_t *r, pk_
 	pk_cgroup_t cg;
 	if (open_cgroup(&c.st, &cg, err) < 0 || add_default_devices(&c.st, r, err) < 0)
 		return -1;
+	if (pk_cgroup_systemd_update(&cg, r, err) < 0)
+		return -1;
 	return pk_cgroup_apply(&cg, r, err);
 }
 
