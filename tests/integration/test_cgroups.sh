@@ -182,7 +182,8 @@ test_exec_cgroup_puts_the_process_in_a_sub_cgroup() {
 	for d in /sys/fs/cgroup/pocket/"$leaf" /sys/fs/cgroup/*/pocket/"$leaf"; do
 		[ -d "$d" ] || continue
 		mkdir "$d/sub" || fail "mkdir $d/sub"
-		[ -f "$d/cpuset.cpus" ] && cat "$d/cpuset.cpus" >"$d/sub/cpuset.cpus" && cat "$d/cpuset.mems" >"$d/sub/cpuset.mems"
+		# a v1 cpuset takes no task before it has cpus and mems
+		[ -f "$d/sub/cpuset.cpus" ] && cat "$d/cpuset.cpus" >"$d/sub/cpuset.cpus" && cat "$d/cpuset.mems" >"$d/sub/cpuset.mems"
 	done
 	pk exec --detach --pid-file "$T/p1" --cgroup sub c1 sleep 100 || fail "exec --cgroup sub"
 	p=$(cat "$T/p1")
@@ -204,7 +205,8 @@ test_exec_cgroup_puts_the_process_in_a_sub_cgroup() {
 	assert_match -- '--cgroup missing: no sub-cgroup' "$(cat "$T/err")" "error for a missing sub-cgroup"
 	pk exec --cgroup ../../escape c1 true 2>"$T/err" && fail "a .. path was accepted"
 	assert_match -- '--cgroup' "$(cat "$T/err")" "error for .."
-	assert_eq 3 "$(pk ps --format json c1 | jq length)" "processes: the init and the two execs only (no stray from a refused exec)"
+	assert_eq "$(cg_v2 && echo 2 || echo 3)" "$(pk ps --format json c1 | jq length)" \
+		"processes: the init and the exec'd ones only (no stray from a refused exec)"
 }
 
 test_cgroup_namespace_shows_its_own_root() {
