@@ -91,33 +91,26 @@ int pk_cgroup_systemd_init(pk_cgroup_t *cg, const char *cgroups_path, const char
 	return 0;
 }
 
-/* busctl ARGS... against the system manager: its private socket (no bus daemon needed, as systemctl does as
- * root), else the system bus. out gets what it printed (the reply, or the error). Returns its exit status, or
- * -1 when it could not be run. */
+/* busctl ARGS... against the system manager, over the system bus (as runc: busctl cannot speak to systemd's
+ * private socket, which is no bus). out gets what it printed (the reply, or the error). Returns its exit
+ * status, or -1 when it could not be run. */
 static int busctl(char *const *args, size_t n_args, char *out, size_t size, pk_err_t *err)
 {
-	static const char *const addresses[] = {"--address=unix:path=/run/systemd/private", "--system"};
-	int code = -1;
-	for (size_t a = 0; a < PK_ARRAY_SIZE(addresses); a++) {
-		char *argv[160];
-		size_t k = 0;
-		argv[k++] = (char *)"busctl";
-		argv[k++] = (char *)addresses[a];
-		argv[k++] = (char *)"--timeout=30";
-		argv[k++] = (char *)"--"; /* a slice may begin with a dash ("-.slice") */
-		for (size_t i = 0; i < n_args && k + 1 < PK_ARRAY_SIZE(argv); i++)
-			argv[k++] = args[i];
-		argv[k] = NULL;
-		int status;
-		if (pk_command_run(argv, out, size, &status, err) < 0)
-			return -1;
-		code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-		if (code == 127)
-			return pk_fail(err, "--systemd-cgroup: busctl (systemd's D-Bus client) is not installed");
-		/* Only a refused connection is tried again, on the bus: a call the manager refused stays refused. */
-		if (code == 0 || !strstr(out, "connect"))
-			break;
-	}
+	char *argv[160];
+	size_t k = 0;
+	argv[k++] = (char *)"busctl";
+	argv[k++] = (char *)"--system";
+	argv[k++] = (char *)"--timeout=30";
+	argv[k++] = (char *)"--"; /* a slice may begin with a dash ("-.slice") */
+	for (size_t i = 0; i < n_args && k + 1 < PK_ARRAY_SIZE(argv); i++)
+		argv[k++] = args[i];
+	argv[k] = NULL;
+	int status;
+	if (pk_command_run(argv, out, size, &status, err) < 0)
+		return -1;
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	if (code == 127)
+		return pk_fail(err, "--systemd-cgroup: busctl (systemd's D-Bus client) is not installed");
 	out[strcspn(out, "\n")] = '\0';
 	return code;
 }
