@@ -110,7 +110,8 @@ bench:
 
 # Integration tests on a pure cgroup v2 host: a qemu guest booting Debian's 6.1 kernel on the host's own files
 # (tests/vm/README.md). Never part of the host's own `make check` run of the same files.
-DEB_VM     := linux-image-amd64 qemu-system-x86 busybox-static
+# systemd and dbus: the guest that tests the systemd cgroup driver boots the host's systemd, with its system bus.
+DEB_VM     := linux-image-amd64 qemu-system-x86 busybox-static systemd dbus
 VM_TESTS   := tests/integration/test_cgroups.sh tests/integration/test_cgroups_rootless.sh
 # The same guest with the host's systemd as its PID 1 (POCKET_VM_INIT=systemd): the systemd cgroup driver.
 VM_SYSTEMD_TESTS := tests/integration/test_cgroups_systemd.sh
