@@ -7,6 +7,11 @@ pass=0 fail=0
 count() { # parse "...: N passed, N failed" from a suite's last summary line
 	local line
 	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -1)
+	if [ -z "$line" ]; then # a suite that printed no summary (it crashed, say) counts as one failure
+		echo "no \"N passed, N failed\" line from this suite"
+		fail=$((fail + 1))
+		return
+	fi
 	pass=$((pass + $(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')))
 	fail=$((fail + $(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')))
 }

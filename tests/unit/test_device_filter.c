@@ -141,6 +141,6 @@ int main(void)
 		const pk_device_rule_t rules[] = {DENY('a', ANY, ANY, "rwm")};
 		CHECK("deny-all alone", rules, probes);
 	}
-	printf("1..%d\n", n);
+	printf("1..%d\n%d passed, %d failed\n", n, n - failed, failed);
 	return failed ? 1 : 0;
 }
