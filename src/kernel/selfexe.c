@@ -1,9 +1,11 @@
 #include "kernel/selfexe.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/memfd.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
@@ -50,6 +52,26 @@ int pk_selfexe_protect(const pk_spec_t *spec, const pk_caps_t *process_caps, pk_
 	return pk_selfexe_ensure_sealed(saved_argv, err);
 }
 
+/* How much of our own file execve needs: up to the end of the last segment its program headers describe.
+ * What follows (section headers, debug information: a third of the file) is left out of the copy. */
+static off_t exec_extent(int fd, off_t file_size)
+{
+	Elf64_Ehdr eh;
+	if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
+	    eh.e_phnum > 64)
+		return file_size;
+	Elf64_Phdr ph[64];
+	size_t len = eh.e_phnum * sizeof ph[0];
+	if (pread(fd, ph, len, (off_t)eh.e_phoff) != (ssize_t)len)
+		return file_size;
+	uint64_t end = eh.e_phoff + len;
+	for (size_t i = 0; i < eh.e_phnum; i++)
+		if (ph[i].p_offset + ph[i].p_filesz > end)
+			end = ph[i].p_offset + ph[i].p_filesz;
+	return end < (uint64_t)file_size ? (off_t)end : file_size;
+}
+
 int pk_selfexe_ensure_sealed(char **argv, pk_err_t *err)
 {
 	_cleanup_close_ int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
@@ -67,9 +89,9 @@ int pk_selfexe_ensure_sealed(char **argv, pk_err_t *err)
 		mfd = memfd_create("pocket", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (mfd < 0)
 		return pk_fail_errno(err, errno, "memfd_create for a sealed copy of the runtime");
-	off_t off = 0;
-	while (off < st.st_size) {
-		ssize_t n = sendfile(mfd, self, &off, (size_t)(st.st_size - off));
+	off_t off = 0, size = exec_extent(self, st.st_size);
+	while (off < size) {
+		ssize_t n = sendfile(mfd, self, &off, (size_t)(size - off));
 		if (n <= 0)
 			return pk_fail_errno(err, n < 0 ? errno : EIO, "copy the runtime into a sealed memfd");
 	}
