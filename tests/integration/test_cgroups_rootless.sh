@@ -4,30 +4,13 @@
 # pause, ps, update and events; without a usable delegation the user is told, in one line, that the limits
 # are not applied.
 
-RLC_USER=pocket-rl
-RLC_SUB=300000
+source "$(dirname "${BASH_SOURCE[0]}")/rootless.sh"
 
-# The user of test_rootless.sh, made the same way when it is not there (the guest boots on the host's /etc,
-# where it exists only while the host runs that file); whatever this test adds, it takes away.
 rlc_setup() {
 	[ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] || { echo "not a pure cgroup v2 host (make check-v2 runs this)"; exit 77; }
-	command -v newuidmap >/dev/null || { echo "newuidmap missing (package uidmap)"; exit 77; }
-	if ! id -u "$RLC_USER" >/dev/null 2>&1; then
-		useradd -M -d /nonexistent -s /bin/sh "$RLC_USER" || fail "useradd"
-		on_exit "userdel $RLC_USER"
-	fi
-	local f
-	for f in /etc/subuid /etc/subgid; do
-		grep -q "^$RLC_USER:" "$f" 2>/dev/null && continue
-		echo "$RLC_USER:$RLC_SUB:65536" >>"$f"
-		on_exit "sed -i '/^$RLC_USER:$RLC_SUB:65536\$/d' $f"
-	done
-	RL_UID=$(id -u "$RLC_USER") RL_GID=$(id -g "$RLC_USER")
-	chmod 755 "$T"
+	rootless_setup
 	mkdir -p "$ROOT" && chown "$RL_UID:$RL_GID" "$ROOT"
 }
-
-as_user() { setpriv --reuid="$RL_UID" --regid="$RL_GID" --clear-groups --reset-env -- "$@"; }
 
 # in_cgroup DIR CMD...: CMD as the user, from a shell moved into the cgroup DIR first.
 in_cgroup() {
@@ -35,16 +18,6 @@ in_cgroup() {
 	shift
 	(echo "$BASHPID" >"$dir/cgroup.procs" || exit 1; exec setpriv --reuid="$RL_UID" --regid="$RL_GID" \
 		--clear-groups --reset-env -- "$@")
-}
-
-# A rootless config (pocket spec --rootless as the user) over the shared rootfs, with the jq filter applied.
-rlc_bundle() {
-	local dir="$T/$1"
-	mkdir -p "$dir" && chown "$RL_UID:$RL_GID" "$dir"
-	as_user "$POCKET" spec --rootless --bundle "$dir" || fail "spec --rootless"
-	jq --arg root "$BASE/rootfs" ".root.path = \$root | ${2:-.}" "$dir/config.json" >"$dir/c" && mv "$dir/c" "$dir/config.json"
-	chown "$RL_UID:$RL_GID" "$dir/config.json"
-	echo "$dir"
 }
 
 # Delegate a fresh cgroup to the user as systemd does for Delegate=yes (user@UID.service): $DELEG, with the
@@ -79,7 +52,7 @@ test_delegated_cgroup_limits_a_rootless_container() {
 	# The bomb runs in an inner shell, which dies when fork fails; the outer one counts what got through.
 	local script='cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/memory.max
 sh -c "i=0; while [ \$i -lt 30 ]; do sleep 5 & i=\$((i+1)); done" 2>/dev/null; set -- /proc/[0-9]*; echo started=$#'
-	b=$(rlc_bundle b '.linux.resources = {"pids": {"limit": 10}, "memory": {"limit": 67108864}}')
+	b=$(rl_bundle b '.linux.resources = {"pids": {"limit": 10}, "memory": {"limit": 67108864}}')
 	jq --arg s "$script" '.process.args = ["sh", "-c", $s]' "$b/config.json" >"$b/c" && mv "$b/c" "$b/config.json"
 	chown "$RL_UID:$RL_GID" "$b/config.json"
 	out=$(in_cgroup "$DELEG/session" "$POCKET" --root "$ROOT" run --bundle "$b" c1 2>"$T/err") ||
@@ -99,7 +72,7 @@ test_delegated_cgroup_pause_ps_update_events_rootless() {
 	rlc_setup
 	delegate
 	mkdir -p "$T/out" && chown "$RL_UID:$RL_GID" "$T/out"
-	b=$(rlc_bundle b '.linux.resources = {"pids": {"limit": 40}} |
+	b=$(rl_bundle b '.linux.resources = {"pids": {"limit": 40}} |
 		.mounts += [{"destination": "/tmp", "type": "bind", "source": "'"$T"'/out", "options": ["rbind"]}] |
 		.process.args = ["sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/n.new; mv /tmp/n.new /tmp/n; done"]')
 	in_cgroup "$DELEG/session" "$POCKET" --root "$ROOT" run --detach --bundle "$b" c1 2>"$T/err" ||
@@ -138,7 +111,7 @@ test_delegated_cgroup_pause_ps_update_events_rootless() {
 test_rootless_limits_without_delegation_warn_in_one_line() {
 	local b
 	rlc_setup
-	b=$(rlc_bundle b '.linux.resources = {"pids": {"limit": 10}} | .process.args = ["echo", "ran"]')
+	b=$(rl_bundle b '.linux.resources = {"pids": {"limit": 10}} | .process.args = ["echo", "ran"]')
 	# The user's process stays in the root cgroup, which is root's.
 	assert_eq ran "$(as_user "$POCKET" --root "$ROOT" run --bundle "$b" c1 2>"$T/err")" "the container runs ($(cat "$T/err"))"
 	assert_eq 1 "$(wc -l <"$T/err")" "lines on stderr: $(cat "$T/err")"
@@ -152,7 +125,7 @@ test_rootless_delegated_cgroup_holding_the_caller_warns() {
 	delegate
 	# The session right in the delegated cgroup (its parent is root's): a cgroup with processes cannot pass
 	# controllers to a child, so the limits cannot be honoured there.
-	b=$(rlc_bundle b '.linux.resources = {"pids": {"limit": 10}} | .process.args = ["echo", "ran"]')
+	b=$(rl_bundle b '.linux.resources = {"pids": {"limit": 10}} | .process.args = ["echo", "ran"]')
 	assert_eq ran "$(in_cgroup "$DELEG" "$POCKET" --root "$ROOT" run --bundle "$b" c1 2>"$T/err")" "the container runs ($(cat "$T/err"))"
 	assert_eq 1 "$(wc -l <"$T/err")" "lines on stderr: $(cat "$T/err")"
 	assert_match 'linux.resources: not applied.*pids' "$(cat "$T/err")" "the user is told the limit is not applied"

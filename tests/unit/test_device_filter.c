@@ -5,16 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tap.h"
 
-static int n, failed;
-
-static void check(bool ok, const char *name)
-{
-	n++;
-	if (!ok)
-		failed++;
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", n, name);
-}
 
 /* -1: an instruction the generator should never emit, or a jump out of the program. */
 static int run(const struct bpf_insn *p, size_t len, char type, const char *access, uint32_t major, uint32_t minor)
@@ -141,6 +133,5 @@ int main(void)
 		const pk_device_rule_t rules[] = {DENY('a', ANY, ANY, "rwm")};
 		CHECK("deny-all alone", rules, probes);
 	}
-	printf("1..%d\n%d passed, %d failed\n", n, n - failed, failed);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -10,16 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include "tap.h"
 
-static int n, failed;
-
-static void check(bool ok, const char *name)
-{
-	n++;
-	if (!ok)
-		failed++;
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", n, name);
-}
 
 enum { O_BUNDLE, O_DETACH, O_PIDFILE };
 static const pk_opt_t opts[] = {{"bundle", 'b', true, O_BUNDLE}, {"detach", 'd', false, O_DETACH}, {"pid-file", 0, true, O_PIDFILE}};
@@ -152,6 +144,5 @@ int main(void)
 	test_signals();
 	test_mount_options();
 	test_seccomp();
-	printf("1..%d\n%d passed, %d failed\n", n, n - failed, failed);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -5,16 +5,8 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include "tap.h"
 
-static int n, failed;
-
-static void check(bool ok, const char *name)
-{
-	n++;
-	if (!ok)
-		failed++;
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", n, name);
-}
 
 /* Parse mode and ports (NULL: annotation absent) for a config with a new network namespace. */
 static int config(const char *mode, const char *ports, pk_usernet_cfg_t *cfg, pk_err_t *err)
@@ -67,6 +59,5 @@ int main(void)
 	check(pk_usernet_config(&host, &c, &err) < 0 && strstr(err.msg, "needs a new network namespace"),
 	      "the host's network namespace is refused");
 	json_decref(host.annotations);
-	printf("1..%d\n%d passed, %d failed\n", n, n - failed, failed);
-	return failed ? 1 : 0;
+	return tap_done();
 }
