@@ -112,7 +112,8 @@ bench:
 # (tests/vm/README.md). Never part of the host's own `make check` run of the same files.
 # systemd and dbus: the guest that tests the systemd cgroup driver boots the host's systemd, with its system bus.
 DEB_VM     := linux-image-amd64 qemu-system-x86 busybox-static systemd dbus
-VM_TESTS   := tests/integration/test_cgroups.sh tests/integration/test_cgroups_rootless.sh
+VM_TESTS   := tests/integration/test_cgroups.sh tests/integration/test_cgroups_rootless.sh \
+              tests/integration/test_usernet.sh
 # The same guest with the host's systemd as its PID 1 (POCKET_VM_INIT=systemd): the systemd cgroup driver.
 VM_SYSTEMD_TESTS := tests/integration/test_cgroups_systemd.sh
 

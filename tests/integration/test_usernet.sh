@@ -15,6 +15,8 @@ private_net() {
 	command -v pasta >/dev/null || { echo "pasta missing (package passt)"; exit 77; }
 	command -v slirp4netns >/dev/null || { echo "slirp4netns missing (package slirp4netns)"; exit 77; }
 	[ -e /dev/net/tun ] || modprobe tun || { echo "no /dev/net/tun"; exit 77; }
+	# The qemu guest has no udev to open tun to everyone (0666), as every distribution does.
+	[ "${POCKET_VM:-}" = 1 ] && chmod 666 /dev/net/tun
 	unshare -n bash -c "source '$(dirname "$USERNET_TEST_FILE")/lib.sh'; source '$USERNET_TEST_FILE'; set -u
 		ip link set lo up && { ip link add un0 type veth peer name un1 2>/dev/null ||
 			{ modprobe veth && ip link add un0 type veth peer name un1; }; } && ip link set un1 up &&
