@@ -1,5 +1,6 @@
 /* The OCI features document (runtime-spec features.md, features-linux.md): what this build of pocket
  * recognises, independent of what the host supports, except for the capability list. */
+#include "net/usernet.h"
 #include "spec/caps.h"
 #include "spec/spec.h"
 #include "util/cleanup.h"
@@ -70,8 +71,12 @@ json_t *pk_features(void)
 		capabilities_json(), "cgroup", "v1", 1, "v2", 1, "systemd", 1, "systemdUser", 0, "rdma", 1, "seccomp",
 		pk_seccomp_features(), "apparmor", "enabled", 0, "selinux", "enabled", 0,
 		"intelRdt", "enabled", 0, "mountExtensions", "idmap", "enabled", 1);
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s}}", "ociVersionMin", "1.0.0", "ociVersionMax", "1.2.0",
-			 "hooks", names_json(hook_names, PK_ARRAY_SIZE(hook_names)), "mountOptions",
+	/* The network annotations (net/usernet.h) make the runtime start a helper on the host and bind host
+	 * ports: an engine that passes pods' annotations through should know to filter them. */
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s, s:s}, s:[s, s]}", "ociVersionMin", "1.0.0", "ociVersionMax",
+			 "1.2.0", "hooks", names_json(hook_names, PK_ARRAY_SIZE(hook_names)), "mountOptions",
 			 names_json(mount_options, PK_ARRAY_SIZE(mount_options)), "linux", linux_features,
-			 "annotations", "io.github.pocket.version", POCKET_VERSION);
+			 "annotations", "io.github.pocket.version", POCKET_VERSION, PK_USERNET_ANNOTATION,
+			 "pasta,slirp4netns,none", "potentiallyUnsafeConfigAnnotations", PK_USERNET_ANNOTATION,
+			 PK_USERNET_PORTS_ANNOTATION);
 }

@@ -80,6 +80,10 @@ test_features_is_json_with_versions_and_all_eight_namespaces() {
 		"linux.namespaces"
 	assert_eq "createContainer createRuntime poststart poststop prestart startContainer" \
 		"$(jq -r '.hooks | sort | join(" ")' <<<"$out")" "hooks"
+	# The network annotations start a helper on the host and bind its ports: engines are told to filter them.
+	assert_eq "run.pocket.network run.pocket.network.ports" \
+		"$(jq -r '.potentiallyUnsafeConfigAnnotations | sort | join(" ")' <<<"$out")" "potentiallyUnsafeConfigAnnotations"
+	assert_eq "pasta,slirp4netns,none" "$(jq -r '.annotations["run.pocket.network"]' <<<"$out")" "annotations"
 }
 
 test_list_table_json_and_quiet() {
