@@ -293,33 +293,27 @@ int pk_cgroup_set_sub(pk_cgroup_t *cg, const char *spec, pk_err_t *err)
 		snprintf(ctl, sizeof ctl, "%.*s", (int)(colon - spec), spec);
 	if (ctl[0] && cg->unified)
 		return pk_fail(err, "--cgroup %s: cgroup v2 takes a path without a controller", spec);
-	size_t matched = 0;
+	/* The hierarchies of the controllers named, or every one. */
+	bool chosen[PK_CGROUP_MAX_HIER] = {false};
+	char buf[256], *save, *tok;
+	snprintf(buf, sizeof buf, "%s", ctl);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		const pk_cg_hier_t *h = pk_cgroup_find(cg, tok);
+		if (!h)
+			return pk_fail(err, "--cgroup %s: no cgroup hierarchy here has the controller %s", spec, tok);
+		chosen[h - cg->hier] = true;
+	}
 	for (size_t i = 0; i < cg->n_hier; i++) {
 		pk_cg_hier_t *h = &cg->hier[i];
-		if (ctl[0]) {
-			/* every controller named must be one of this hierarchy's ("cpu,cpuacct" names one) */
-			char list[300], want[300];
-			snprintf(list, sizeof list, ",%s,", h->controllers);
-			bool all = !h->v2 && h->controllers[0];
-			char buf[256], *save, *tok;
-			snprintf(buf, sizeof buf, "%s", ctl);
-			for (tok = strtok_r(buf, ",", &save); tok && all; tok = strtok_r(NULL, ",", &save)) {
-				snprintf(want, sizeof want, ",%s,", tok);
-				all = strstr(list, want) != NULL;
-			}
-			if (!all)
-				continue;
-		}
+		if (ctl[0] && !chosen[i])
+			continue;
 		snprintf(h->sub, sizeof h->sub, "%s", sub);
 		char dir[PATH_MAX * 2];
 		pk_cgroup_entry_dir(cg, h, dir, sizeof dir);
 		struct stat st;
 		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 			return pk_fail(err, "--cgroup %s: no sub-cgroup %s (it must exist)", spec, dir);
-		matched++;
 	}
-	if (!matched)
-		return pk_fail(err, "--cgroup %s: no cgroup hierarchy here has the controller(s) %s", spec, ctl);
 	return 0;
 }
 

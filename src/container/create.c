@@ -16,7 +16,6 @@
 #include "kernel/terminal.h"
 #include "net/usernet.h"
 #include "util/cleanup.h"
-#include "util/fallback.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/users.h"

@@ -39,12 +39,14 @@ static int container_ns_flags(pid_t pid, pk_err_t *err)
 		struct stat a, b;
 		/* Fail closed: a namespace we cannot compare would otherwise be silently not joined. (A kind the
 		 * kernel lacks altogether is in neither /proc.) */
-		if (stat(theirs, &a) < 0 && errno == ENOENT && stat(ours, &b) < 0 && errno == ENOENT)
+		int theirs_errno = stat(theirs, &a) < 0 ? errno : 0;
+		int ours_errno = stat(ours, &b) < 0 ? errno : 0;
+		if (theirs_errno == ENOENT && ours_errno == ENOENT)
 			continue;
-		if (stat(theirs, &a) < 0)
-			return pk_fail_errno(err, errno, "exec: %s", theirs);
-		if (stat(ours, &b) < 0)
-			return pk_fail_errno(err, errno, "exec: %s", ours);
+		if (theirs_errno)
+			return pk_fail_errno(err, theirs_errno, "exec: %s", theirs);
+		if (ours_errno)
+			return pk_fail_errno(err, ours_errno, "exec: %s", ours);
 		if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
 			flags |= pk_ns_clone_flag((enum pk_ns_type)t);
 	}
@@ -124,12 +126,7 @@ __attribute__((noreturn)) static void exec_child(const pk_exec_opts_t *o, int pi
 		goto fail;
 	if (pk_process_drop_privileges(o->process, setgroups_allowed(), &err) < 0)
 		goto fail;
-	sigset_t none;
-	sigemptyset(&none);
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	pk_process_close_fds(o->preserve_fds);
+	pk_process_clean_slate(o->preserve_fds);
 	if (o->process->no_new_privileges && pk_seccomp_install(seccomp, host_pid, state_json ? state_json : "{}", &err) < 0)
 		goto fail;
 	pk_process_exec(o->process, exe, &err);

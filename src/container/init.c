@@ -236,12 +236,7 @@ void pk_init_main(pk_init_ctx_t *c)
 		}
 	}
 	/* The program starts with default signal handling and nothing but stdio open. */
-	sigset_t none;
-	sigemptyset(&none);
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	pk_process_close_fds(c->preserve_fds);
+	pk_process_clean_slate(c->preserve_fds);
 	if (c->spec->process.no_new_privileges && load_seccomp(c, &err) < 0) {
 		dprintf(STDERR_FILENO, "pocket: %s\n", err.msg);
 		_exit(127);

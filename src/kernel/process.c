@@ -9,6 +9,7 @@
 #include <grp.h>
 #include <linux/close_range.h>
 #include <linux/ioprio.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,8 +169,13 @@ int pk_process_default_home(pk_process_t *p, pk_err_t *err)
 	return 0;
 }
 
-void pk_process_close_fds(int preserve_fds)
+void pk_process_clean_slate(int preserve_fds)
 {
+	sigset_t none;
+	sigemptyset(&none);
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	unsigned int first = 3 + (unsigned)preserve_fds;
 	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return;

@@ -15,7 +15,8 @@ int pk_process_find_exe(const pk_process_t *p, char exe[PATH_MAX], pk_err_t *err
 int pk_process_set_oom_score(pid_t pid, const pk_process_t *p, pk_err_t *err);
 /* HOME, when the process's environment has none: from the (container's) /etc/passwd, as runc does. */
 int pk_process_default_home(pk_process_t *p, pk_err_t *err);
-/* Mark every fd above stdio close-on-exec (keep_from..: first fd to keep, for --preserve-fds; 0 = none). */
-void pk_process_close_fds(int preserve_fds);
+/* What the program starts with: default signal handling, nothing blocked, and every fd above stdio and the
+ * preserve_fds after it (--preserve-fds, LISTEN_FDS) close-on-exec. */
+void pk_process_clean_slate(int preserve_fds);
 /* The final step: execve. Returns only on failure. */
 int pk_process_exec(const pk_process_t *p, const char *exe, pk_err_t *err);
