@@ -1,4 +1,5 @@
 #include "cgroup/cgroup.h"
+#include "cgroup/host_mounts.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -17,7 +18,7 @@
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define OWNED_PARENT "/pocket"
 
-/* From mountinfo super options ("rw,memory"), the controllers ("memory"; "name=systemd" is not one). */
+/* From a hierarchy's options ("cpu,cpuacct", "name=systemd"), the controllers ("name=systemd" is not one). */
 static void controllers_of(const char *super, char *out, size_t size)
 {
 	out[0] = '\0';
@@ -54,24 +55,18 @@ static int find_hierarchies(pk_cgroup_t *cg, pk_err_t *err)
 		}
 		return 0;
 	}
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return pk_fail_errno(err, errno, "cgroups: read /proc/self/mountinfo");
-	char line[4096];
-	while (fgets(line, sizeof line, f) && cg->n_hier < PK_CGROUP_MAX_HIER) {
-		char mp[PATH_MAX], fstype[64], super[1024];
-		char *dash = strstr(line, " - ");
-		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
-		    sscanf(dash + 3, "%63s %*s %1023s", fstype, super) != 2)
-			continue;
-		bool v2 = !strcmp(fstype, "cgroup2");
-		if ((!v2 && strcmp(fstype, "cgroup")) || strncmp(mp, CGROUP_ROOT "/", sizeof CGROUP_ROOT))
-			continue;
+	const pk_cgroup_mount_t *mounts;
+	size_t n;
+	if (pk_cgroup_host_mounts(&mounts, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n && cg->n_hier < PK_CGROUP_MAX_HIER; i++) {
+		if (!strcmp(mounts[i].path, CGROUP_ROOT))
+			continue; /* cgroup2 at the root, yet not found by statfs: over-mounted; not ours to use */
 		pk_cg_hier_t *h = &cg->hier[cg->n_hier++];
-		snprintf(h->mount, sizeof h->mount, "%s", mp);
-		h->v2 = v2;
-		if (!v2)
-			controllers_of(super, h->controllers, sizeof h->controllers);
+		snprintf(h->mount, sizeof h->mount, "%s", mounts[i].path);
+		h->v2 = mounts[i].v2;
+		if (!h->v2)
+			controllers_of(mounts[i].options, h->controllers, sizeof h->controllers);
 	}
 	if (cg->n_hier == 0)
 		return pk_fail(err, "cgroups: no cgroup hierarchy is mounted under " CGROUP_ROOT);
@@ -217,14 +212,15 @@ static int check_writable(const pk_cgroup_t *cg, const pk_cg_hier_t *h, pk_err_t
 	char dir[PATH_MAX * 2];
 	snprintf(dir, sizeof dir, "%s%s", h->mount, cg->path);
 	size_t root = strlen(h->mount);
-	while (access(dir, F_OK) < 0 && strlen(dir) > root)
+	while (access(dir, W_OK) < 0) {
+		if (errno != ENOENT || strlen(dir) <= root)
+			return pk_fail_errno(err, errno, "cgroup %s", dir);
 		*strrchr(dir, '/') = '\0';
-	if (access(dir, W_OK) < 0)
-		return pk_fail_errno(err, errno, "cgroup %s", dir);
+	}
 	return 0;
 }
 
-int pk_cgroup_create(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
+int pk_cgroup_create_first(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
 {
 	for (size_t i = 0; i < cg->n_hier; i++)
 		if (check_writable(cg, &cg->hier[i], err) < 0)
@@ -243,14 +239,33 @@ int pk_cgroup_create(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
 		return 0;
 	}
 	for (size_t i = 0; i < cg->n_hier; i++)
-		if (mkdir_levels(cg, &cg->hier[i], err) < 0)
-			goto fail;
-	if (pk_cgroup_apply(cg, r, err) < 0)
-		goto fail;
+		if (cg->hier[i].v2 && mkdir_levels(cg, &cg->hier[i], err) < 0) {
+			pk_cgroup_destroy(cg, &ignored);
+			return -1;
+		}
 	return 0;
-fail:
-	pk_cgroup_destroy(cg, &ignored);
-	return -1;
+}
+
+int pk_cgroup_create_rest(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
+{
+	if (cg->systemd)
+		return 0;
+	for (size_t i = 0; i < cg->n_hier; i++)
+		if (!cg->hier[i].v2 && mkdir_levels(cg, &cg->hier[i], err) < 0)
+			return -1;
+	return pk_cgroup_apply(cg, r, err);
+}
+
+int pk_cgroup_create(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
+{
+	if (pk_cgroup_create_first(cg, r, err) < 0)
+		return -1;
+	if (pk_cgroup_create_rest(cg, r, err) < 0) {
+		pk_err_t ignored;
+		pk_cgroup_destroy(cg, &ignored);
+		return -1;
+	}
+	return 0;
 }
 
 int pk_cgroup_apply(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)

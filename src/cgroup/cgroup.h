@@ -41,6 +41,13 @@ int pk_cgroup_init(pk_cgroup_t *cg, const char *cgroups_path, const char *id, bo
 void pk_cgroup_delegated_place(pk_cgroup_t *cg, const char *rel);
 /* Make the cgroup in every hierarchy and apply the limits; on failure nothing is left. */
 int pk_cgroup_create(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
+/* The same in two steps, so that a new container's init can be made in between and build its mounts while the
+ * runtime does the rest (container/create.c). First, before the init exists: check that the cgroup can be
+ * made and that no process is in it, and make it where clone3 puts the init (the v2 hierarchy); on failure
+ * nothing is left. Then the v1 hierarchies and the limits; on failure the caller ends the init and calls
+ * pk_cgroup_destroy. */
+int pk_cgroup_create_first(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
+int pk_cgroup_create_rest(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err);
 /* An fd of the v2 cgroup for clone3(CLONE_INTO_CGROUP), or -1 where there is none. */
 int pk_cgroup_v2_fd(const pk_cgroup_t *cg);
 /* The directory a process entering hierarchy h goes to: the container's cgroup, or its sub-cgroup h->sub. */

@@ -1,9 +1,13 @@
 /* linux.resources on cgroup v1 (and the v1 side of a hybrid host): the file names and units runc uses. */
 #include "cgroup/cgroup.h"
 #include "util/cleanup.h"
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int need(const pk_cgroup_t *cg, const char *controller, const char *field, const pk_cg_hier_t **h, pk_err_t *err)
 {
@@ -95,6 +99,7 @@ static int devices(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err
 	const pk_cg_hier_t *h;
 	if (need(cg, "devices", "devices", &h, err) < 0)
 		return -1;
+	_cleanup_close_ int allow = -1, deny = -1;
 	for (size_t i = 0; i < r->n_devices; i++) {
 		const pk_device_rule_t *d = &r->devices[i];
 		char rule[96], maj[24] = "*", min[24] = "*";
@@ -106,8 +111,19 @@ static int devices(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err
 			snprintf(rule, sizeof rule, "a");
 		else
 			snprintf(rule, sizeof rule, "%c %s:%s %s", d->type, maj, min, d->access);
-		if (pk_cgroup_write(h, cg->path, d->allow ? "devices.allow" : "devices.deny", rule, err) < 0)
-			return pk_err_wrap(err, "linux.resources.devices[%zu]", i);
+		/* One open per file: the kernel takes one rule per write. */
+		int *fd = d->allow ? &allow : &deny;
+		const char *name = d->allow ? "devices.allow" : "devices.deny";
+		if (*fd < 0) {
+			char p[PATH_MAX * 3];
+			snprintf(p, sizeof p, "%s%s/%s", h->mount, cg->path, name);
+			*fd = open(p, O_WRONLY | O_CLOEXEC);
+			if (*fd < 0)
+				return pk_fail_errno(err, errno, "linux.resources.devices[%zu]: cgroup %s", i, p);
+		}
+		if (write(*fd, rule, strlen(rule)) != (ssize_t)strlen(rule))
+			return pk_fail_errno(err, errno, "linux.resources.devices[%zu]: cgroup %s%s/%s = %s", i, h->mount,
+					     cg->path, name, rule);
 	}
 	return 0;
 }

@@ -43,8 +43,10 @@ typedef struct pk_create_flags {
 int pk_cmd_parse_create_flags(int argc, char **argv, pk_create_flags_t *f, bool is_run, pk_err_t *err);
 /* tty_master: NULL when detached; otherwise the caller stays the init's parent and gets the pty master
  * here when the config asks for a terminal and no --console-socket is given (-1 otherwise). */
+/* keep: where the parsed config goes on success (for `run`, which starts and deletes the container with it:
+ * the config as it was at create, as runc keeps it); NULL frees it. */
 int pk_cmd_do_create(const pk_global_t *g, const pk_create_flags_t *f, const char *id, int *tty_master,
-		     pid_t *pid, pk_err_t *err);
+		     pid_t *pid, pk_spec_t *keep, pk_err_t *err);
 /* systemd socket activation (LISTEN_FDS in our environment): how many fds to pass on, and the process's
  * environment told so. */
 int pk_cmd_listen_fds(pk_process_t *p, unsigned long *n, pk_err_t *err);

@@ -75,7 +75,7 @@ int pk_cmd_one_id(int argc, char **argv, int first, const char *verb, const char
 }
 
 int pk_cmd_do_create(const pk_global_t *g, const pk_create_flags_t *f, const char *id, int *tty_master,
-		     pid_t *pid, pk_err_t *err)
+		     pid_t *pid, pk_spec_t *keep, pk_err_t *err)
 {
 	char bundle[PATH_MAX];
 	if (!realpath(f->bundle ? f->bundle : ".", bundle))
@@ -111,7 +111,10 @@ int pk_cmd_do_create(const pk_global_t *g, const pk_create_flags_t *f, const cha
 		.tty_master = tty_master,
 	};
 	int r = pk_container_create(&o, &spec, pid, err);
-	pk_spec_free(&spec);
+	if (r == 0 && keep)
+		*keep = spec;
+	else
+		pk_spec_free(&spec);
 	return r;
 }
 
@@ -139,5 +142,5 @@ int pk_cmd_create(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 	if (pk_cmd_one_id(argc, argv, pk_cmd_parse_create_flags(argc, argv, &f, false, err), "create", &id, err) < 0)
 		return -1;
 	pid_t pid;
-	return pk_cmd_do_create(g, &f, id, NULL, &pid, err) < 0 ? -1 : 0;
+	return pk_cmd_do_create(g, &f, id, NULL, &pid, NULL, err) < 0 ? -1 : 0;
 }

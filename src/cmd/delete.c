@@ -10,5 +10,5 @@ int pk_cmd_delete(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 	if (pk_cmd_one_id(argc, argv, pk_args_parse(argc, argv, opts, 1, pk_args_one_bool, &force, err), "delete", &id,
 			  err) < 0)
 		return -1;
-	return pk_container_delete(g->root, id, force, err);
+	return pk_container_delete(g->root, id, force, NULL, err);
 }

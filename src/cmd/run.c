@@ -22,13 +22,14 @@ int pk_cmd_run(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 		pk_forward_block();
 	pid_t pid;
 	int tty_master = -1;
-	if (pk_cmd_do_create(g, &f, id, f.detach ? NULL : &tty_master, &pid, err) < 0)
+	_cleanup_spec_ pk_spec_t spec = {0};
+	if (pk_cmd_do_create(g, &f, id, f.detach ? NULL : &tty_master, &pid, &spec, err) < 0)
 		return -1;
-	if (pk_container_start(g->root, id, err) < 0) {
+	if (pk_container_start(g->root, id, &spec, err) < 0) {
 		if (tty_master >= 0)
 			close(tty_master);
 		pk_err_t ignored;
-		pk_container_delete(g->root, id, true, &ignored);
+		pk_container_delete(g->root, id, true, &spec, &ignored);
 		return -1;
 	}
 	if (f.detach)
@@ -42,7 +43,7 @@ int pk_cmd_run(const pk_global_t *g, int argc, char **argv, pk_err_t *err)
 	} else {
 		status = pk_wait_forwarding(pid);
 	}
-	if (!f.keep && pk_container_delete(g->root, id, true, err) < 0)
+	if (!f.keep && pk_container_delete(g->root, id, true, &spec, err) < 0)
 		return -1;
 	return status;
 }

@@ -22,9 +22,11 @@ typedef struct pk_create_opts {
 /* Build the container and leave its init waiting for start. On success *pid is the init's pid. On failure
  * nothing is left: no state directory, no process. */
 int pk_container_create(const pk_create_opts_t *o, pk_spec_t *spec, pid_t *pid, pk_err_t *err);
-int pk_container_start(const char *root, const char *id, pk_err_t *err);
+/* spec: the container's config where the caller has it (`run`); NULL reads it from the bundle when it is
+ * needed (hooks). */
+int pk_container_start(const char *root, const char *id, const pk_spec_t *spec, pk_err_t *err);
 int pk_container_kill(const char *root, const char *id, int sig, bool all, pk_err_t *err);
-int pk_container_delete(const char *root, const char *id, bool force, pk_err_t *err);
+int pk_container_delete(const char *root, const char *id, bool force, const pk_spec_t *spec, pk_err_t *err);
 typedef struct pk_exec_opts {
 	const char *root, *id;
 	const pk_process_t *process;   /* the whole process: the front end merged flags into the config's */
@@ -51,8 +53,10 @@ int pk_container_update(const char *root, const char *id, pk_resources_t *r, pk_
 
 /* The state document of one container (caller frees). */
 int pk_container_state(const char *root, const char *id, json_t **out, pk_err_t *err);
-/* Run poststart/poststop hooks of a container from its bundle's config (failures warn). */
-void pk_container_hooks_warn(const pk_state_t *st, enum pk_hook_kind kind, pk_status_t status);
+/* Run poststart/poststop hooks of a container from spec, or from its bundle's config when spec is NULL
+ * (failures warn). */
+void pk_container_hooks_warn(const pk_state_t *st, const pk_spec_t *spec, enum pk_hook_kind kind,
+			     pk_status_t status);
 
 /* The container's init (child side of clone3): see container/init.c. */
 typedef struct pk_init_ctx {
@@ -72,7 +76,8 @@ typedef struct pk_init_ctx {
 	int preserve_fds;   /* fds 3..3+N-1 go on to the program */
 	int *idmap_trees;   /* per entry of mounts: filled from the runtime's messages, -1 where none */
 	int runtime_fds[2]; /* the runtime's own (state dir and its lock): closed by the init at once */
-	pk_cgroup_entry_t cg_entry; /* v1 `tasks` files the init moves itself through, first thing */
+	int early_unshare;  /* CLONE_NEWNET/CLONE_NEWNS: unshared first thing (clone3 made the others) */
+	bool in_cgroups;    /* the init has entered its cgroups (and made its cgroup namespace) */
 } pk_init_ctx_t;
 
 __attribute__((noreturn)) void pk_init_main(pk_init_ctx_t *ctx);

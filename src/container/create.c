@@ -18,6 +18,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 #include "util/users.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -35,16 +36,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static void now_rfc3339(char *buf, size_t size)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	struct tm tm;
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		 tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
-}
 
 /* The child starts with a copy of our memory (the parsed spec included) and runs pk_init_main().
  * CLONE_NEWTIME and CLONE_NEWCGROUP are left to the child: time offsets can only be written before a process
@@ -107,6 +98,29 @@ static void abort_create(create_job_t *j)
 		pk_err_t ignored;
 		pk_rm_rf_at(j->rootdir_fd, j->o->id, &ignored);
 	}
+}
+
+/* The init must be in its cgroups before it makes its cgroup namespace (whose root is the cgroup it is in),
+ * before it makes device nodes, and long before it runs anything of the user's; clone3 put it in the v2 one.
+ * The rest is done while it builds its mounts: the v1 hierarchies and the limits (rest), then the init is
+ * sent the v1 `tasks` files to move itself in by (cgroup/entry.h), or moved by us where it cannot be. */
+static int finish_cgroups(create_job_t *j, const pk_spec_t *spec, bool rest, bool into_cgroup, int sync_fd,
+			  pk_err_t *err)
+{
+	pk_cgroup_entry_t e = PK_CGROUP_ENTRY_NONE;
+	if (j->cgroup_made) {
+		if (rest && pk_cgroup_create_rest(&j->cg, &spec->resources, err) < 0)
+			return -1;
+		if (pk_cgroup_entry_open(&j->cg, &e, err) < 0)
+			return -1;
+		if (pk_cgroup_enter(&j->cg, j->pid, e.n == 0, !into_cgroup, err) < 0) {
+			pk_cgroup_entry_close(&e);
+			return -1;
+		}
+	}
+	int r = pk_sync_send_fds(sync_fd, PK_SYNC_CGROUP, e.fd, e.n, err);
+	pk_cgroup_entry_close(&e);
+	return r;
 }
 
 static int run_runtime_hooks(const pk_spec_t *spec, pk_state_t *st, pk_err_t *err)
@@ -174,7 +188,7 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		return pk_fail_errno(err, errno, "prepare state directory for %s", o->id);
 	}
 	char created[64];
-	now_rfc3339(created, sizeof created);
+	pk_time_now_rfc3339(created, sizeof created);
 	char owner[256];
 	pk_user_name(geteuid(), owner, sizeof owner);
 	pk_state_t st = {.id = (char *)o->id,
@@ -204,7 +218,12 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		pk_ns_close_fds(ns_fds);
 		return -1;
 	}
-	if (pk_cgroup_create(&j->cg, &spec->resources, err) == 0) {
+	/* As root, only the cgroup clone3 puts the init into is made now; the rest is done while the init builds
+	 * its mounts (finish_cgroups). Unprivileged, everything is made first: a cgroup that cannot take the
+	 * limits is then given up before the init is in it. */
+	bool split_cgroup = geteuid() == 0;
+	if ((split_cgroup ? pk_cgroup_create_first(&j->cg, &spec->resources, err)
+			  : pk_cgroup_create(&j->cg, &spec->resources, err)) == 0) {
 		j->cgroup_made = true;
 		st.cgroup_path = j->cg.path;
 	} else if (geteuid() != 0 && (err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS ||
@@ -242,11 +261,18 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 	int ctx_unshare_flags = 0;
 	int flags = pk_ns_new_flags(spec);
 	/* Namespaces created next to a joined user namespace must belong to it: the init joins it first and
-	 * unshares them itself. A new pid namespace then takes a second process (see init.c). */
-	int clone_flags = flags;
+	 * unshares them itself. A new pid namespace then takes a second process (see init.c). Otherwise the
+	 * dear ones, network (half a millisecond) and mount, are the init's to unshare first thing, while we go
+	 * on with the cgroups: clone3 makes the cheap ones. */
+	int clone_flags = flags, early_unshare = 0;
 	if (ns_fds[PK_NS_USER] >= 0) {
 		clone_flags = 0;
 		ctx_unshare_flags = flags;
+	} else {
+		/* A network helper needs the network namespace open before the init turns non-dumpable, which
+		 * an unprivileged runtime could no longer open: clone3 makes it then. */
+		early_unshare = flags & (net.mode == PK_USERNET_NONE ? CLONE_NEWNET | CLONE_NEWNS : CLONE_NEWNS);
+		clone_flags &= ~early_unshare;
 	}
 	/* Room for the idmapped trees the init receives (our copy is unused; the child's is filled). */
 	_cleanup_free_ int *idmap_trees = malloc((spec->n_mounts + 1) * sizeof *idmap_trees);
@@ -266,6 +292,7 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 			     .fifo_fd = fifo,
 			     .bundle_fd = bundle_fd,
 			     .new_userns = flags & CLONE_NEWUSER,
+			     .early_unshare = early_unshare,
 			     .no_pivot = o->no_pivot,
 			     .seccomp = &j->seccomp,
 			     .console_fd = j->console_fd,
@@ -281,15 +308,7 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 	ctx.unshare_flags = ctx_unshare_flags & ~(CLONE_NEWTIME | CLONE_NEWCGROUP);
 	bool into_cgroup = false;
 	_cleanup_close_ int cgroup_fd = j->cgroup_made ? pk_cgroup_v2_fd(&j->cg) : -1;
-	ctx.cg_entry = PK_CGROUP_ENTRY_NONE;
-	if (j->cgroup_made && pk_cgroup_entry_open(&j->cg, &ctx.cg_entry, err) < 0) {
-		pk_ns_close_fds(ns_fds);
-		close(sv[1]);
-		return -1;
-	}
-	bool self_entry = ctx.cg_entry.n > 0;
 	j->pid = spawn_init(&ctx, clone_flags, cgroup_fd, &into_cgroup, &j->pidfd, err);
-	pk_cgroup_entry_close(&ctx.cg_entry);
 	close(sv[1]);
 	pk_ns_close_fds(ns_fds);
 	if (j->pid < 0) {
@@ -303,11 +322,6 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 	    pk_usernet_open_ns(j->pid, spec->ns[PK_NS_USER].present, &j->netns_fd, &j->userns_fd, err) < 0)
 		return -1;
 
-	/* The init must be in its cgroup before it makes its cgroup namespace (whose root is the cgroup it is
-	 * in) and long before it runs anything of the user's: clone3 put it in the v2 one, and it moves itself
-	 * into the v1 ones first thing (cgroup/entry.h); the rest is ours to do while it waits for GO. */
-	if (j->cgroup_made && pk_cgroup_enter(&j->cg, j->pid, !self_entry, !into_cgroup, err) < 0)
-		return -1;
 	if (ctx.new_userns && pk_userns_write_maps(j->pid, spec, err) < 0)
 		return -1;
 	if (pk_process_set_oom_score(j->pid, &spec->process, err) < 0)
@@ -344,6 +358,11 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		}
 		if (pk_sync_send(sync_fd, PK_SYNC_TIMENS_DONE, 0, NULL, err) < 0)
 			return -1;
+	}
+	if (finish_cgroups(j, spec, split_cgroup, into_cgroup, sync_fd, err) < 0) {
+		pk_err_t ignored;
+		pk_sync_send(sync_fd, PK_SYNC_ERROR, err->errnum, err->msg, &ignored);
+		return -1;
 	}
 	if (pk_sync_expect(sync_fd, PK_SYNC_RUN_HOOKS, NULL, err) < 0)
 		return -1;

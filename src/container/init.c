@@ -89,6 +89,24 @@ static int join_namespaces(pk_init_ctx_t *c, pk_err_t *err)
 	return 0;
 }
 
+/* Into the container's cgroups, once the runtime has made them (SYNC_CGROUP): its cgroup namespace, whose
+ * root is the cgroup we are in, comes after. Called before the first mount that shows cgroups and before
+ * device nodes are made (kernel/rootfs.h), and in any case before the hooks run; once. */
+static int enter_cgroups(void *arg, pk_err_t *err)
+{
+	pk_init_ctx_t *c = arg;
+	if (c->in_cgroups)
+		return 0;
+	c->in_cgroups = true;
+	pk_cgroup_entry_t e = PK_CGROUP_ENTRY_NONE;
+	if (pk_sync_expect_fds(c->sync_fd, PK_SYNC_CGROUP, e.fd, PK_CGROUP_MAX_HIER, &e.n, err) < 0 ||
+	    pk_cgroup_entry_join(&e, err) < 0)
+		return -1;
+	if (is_new(c->spec, PK_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		return pk_fail_errno(err, errno, "create cgroup namespace");
+	return 0;
+}
+
 static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 {
 	const pk_spec_t *s = c->spec;
@@ -115,8 +133,6 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 		if (pk_read_file("/proc/self/setgroups", &sg, NULL, &ignored) == 0 && !strncmp(sg, "deny", 4))
 			setgroups_ok = false;
 	}
-	if (is_new(s, PK_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
-		return pk_fail_errno(err, errno, "create cgroup namespace");
 	if (is_new(s, PK_NS_TIME)) {
 		if (pk_timens_unshare(err) < 0)
 			return -1;
@@ -146,7 +162,9 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 			 .bundlefd = c->bundle_fd,
 			 .root_path = c->rootfs,
 			 .no_pivot = c->no_pivot,
-			 .idmap_trees = c->idmap_trees};
+			 .idmap_trees = c->idmap_trees,
+			 .before_cgroups = enter_cgroups,
+			 .hook_arg = c};
 	if (own_mounts && pk_rootfs_prepare(&r, s, c->new_userns || s->ns[PK_NS_USER].path, is_new(s, PK_NS_CGROUP),
 					    err) < 0) {
 		if (r.rootfd >= 0)
@@ -154,6 +172,8 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 		return -1;
 	}
 
+	if (enter_cgroups(c, err) < 0)
+		goto fail;
 	/* prestart and createRuntime run in the runtime's namespaces: the runtime runs them, and tells us
 	 * our pid as it sees it (for the hooks' state). */
 	int64_t pid = 0;
@@ -205,9 +225,12 @@ void pk_init_main(pk_init_ctx_t *c)
 	for (size_t i = 0; i < PK_ARRAY_SIZE(c->runtime_fds); i++)
 		if (c->runtime_fds[i] >= 0)
 			close(c->runtime_fds[i]);
-	/* Into the container's cgroups before anything else: its cgroup namespace, its limits and its
-	 * accounting all start from there. */
-	if (pk_cgroup_entry_join(&c->cg_entry, &err) < 0 || setup(c, exe, &err) < 0) {
+	/* The dear namespaces first, while the runtime makes our cgroups (container/sync.h). */
+	if ((c->early_unshare && unshare(c->early_unshare) < 0 &&
+	     pk_fail_errno(&err, errno, "create the %s namespace%s",
+			   c->early_unshare & CLONE_NEWNET ? "network" : "mount",
+			   (c->early_unshare & CLONE_NEWNET) && (c->early_unshare & CLONE_NEWNS) ? " and the mount" : "") < 0) ||
+	    setup(c, exe, &err) < 0) {
 		pk_err_t ignored;
 		pk_sync_send(c->sync_fd, PK_SYNC_ERROR, err.errnum, err.msg, &ignored);
 		_exit(1);

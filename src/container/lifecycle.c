@@ -42,25 +42,28 @@ static int open_container(const char *root, const char *id, bool exclusive, open
 	return pk_state_load(o->dirfd, &o->st, err);
 }
 
-void pk_container_hooks_warn(const pk_state_t *st, enum pk_hook_kind kind, pk_status_t status)
+void pk_container_hooks_warn(const pk_state_t *st, const pk_spec_t *spec, enum pk_hook_kind kind,
+			     pk_status_t status)
 {
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/config.json", st->bundle);
-	pk_spec_t spec = {0};
+	_cleanup_spec_ pk_spec_t loaded = {0};
 	pk_err_t err;
-	if (pk_spec_load(&spec, path, &err) < 0) {
-		pk_warn("%s hooks not run: %s", pk_hook_kind_name(kind), err.msg);
-		return;
+	if (!spec) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/config.json", st->bundle);
+		if (pk_spec_load(&loaded, path, &err) < 0) {
+			pk_warn("%s hooks not run: %s", pk_hook_kind_name(kind), err.msg);
+			return;
+		}
+		spec = &loaded;
 	}
-	if (spec.hooks[kind].n) {
+	if (spec->hooks[kind].n) {
 		_cleanup_free_ char *state = pk_state_json_text(st, status);
-		if (pk_hooks_run(&spec, kind, state, &err) < 0)
+		if (pk_hooks_run(spec, kind, state, &err) < 0)
 			pk_warn("%s", err.msg);
 	}
-	pk_spec_free(&spec);
 }
 
-int pk_container_start(const char *root, const char *id, pk_err_t *err)
+int pk_container_start(const char *root, const char *id, const pk_spec_t *spec, pk_err_t *err)
 {
 	_cleanup_opened_ opened_t c;
 	if (open_container(root, id, true, &c, err) < 0)
@@ -82,7 +85,7 @@ int pk_container_start(const char *root, const char *id, pk_err_t *err)
 	struct pollfd p = {.fd = fifo, .events = 0};
 	while (poll(&p, 1, -1) < 0 && errno == EINTR)
 		;
-	pk_container_hooks_warn(&c.st, PK_HOOK_POSTSTART, PK_STATUS_RUNNING);
+	pk_container_hooks_warn(&c.st, spec, PK_HOOK_POSTSTART, PK_STATUS_RUNNING);
 	return 0;
 }
 
@@ -227,7 +230,7 @@ static void wait_gone(int pidfd)
 		;
 }
 
-int pk_container_delete(const char *root, const char *id, bool force, pk_err_t *err)
+int pk_container_delete(const char *root, const char *id, bool force, const pk_spec_t *spec, pk_err_t *err)
 {
 	_cleanup_opened_ opened_t c;
 	if (open_container(root, id, true, &c, err) < 0) {
@@ -256,7 +259,7 @@ int pk_container_delete(const char *root, const char *id, bool force, pk_err_t *
 	 * cgroup. */
 	if (has_cgroup && pk_cgroup_destroy(&cg, err) < 0)
 		return -1;
-	pk_container_hooks_warn(&c.st, PK_HOOK_POSTSTOP, PK_STATUS_STOPPED);
+	pk_container_hooks_warn(&c.st, spec, PK_HOOK_POSTSTOP, PK_STATUS_STOPPED);
 	return pk_state_remove(root, id, err);
 }
 

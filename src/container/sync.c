@@ -6,6 +6,22 @@
 #include <string.h>
 #include <sys/socket.h>
 
+/* A send found the other side gone: it may have said why before it went (SYNC_ERROR, still queued for us),
+ * which is the error to report rather than the broken pipe. */
+static int gone(int fd, int rc, pk_err_t *err)
+{
+	if (rc == 0 || (err->errnum != EPIPE && err->errnum != ECONNRESET))
+		return rc;
+	pk_sync_msg_t m;
+	ssize_t n = recv(fd, &m, sizeof m, MSG_DONTWAIT);
+	if (n == (ssize_t)sizeof m && m.version == PK_SYNC_VERSION && m.type == PK_SYNC_ERROR) {
+		m.text[sizeof m.text - 1] = '\0';
+		err->errnum = (int)m.value;
+		snprintf(err->msg, sizeof err->msg, "%s", m.text);
+	}
+	return rc;
+}
+
 int pk_sync_send(int fd, enum pk_sync_type type, int64_t value, const char *text, pk_err_t *err)
 {
 	pk_sync_msg_t m = {.version = PK_SYNC_VERSION, .type = type, .value = value};
@@ -16,7 +32,7 @@ int pk_sync_send(int fd, enum pk_sync_type type, int64_t value, const char *text
 		n = send(fd, &m, sizeof m, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof m)
-		return pk_fail_errno(err, n < 0 ? errno : EPIPE, "sync: send");
+		return gone(fd, pk_fail_errno(err, n < 0 ? errno : EPIPE, "sync: send"), err);
 	return 0;
 }
 
@@ -44,36 +60,48 @@ int pk_sync_expect(int fd, enum pk_sync_type want, int64_t *value, pk_err_t *err
 	return 0;
 }
 
-int pk_sync_send_fd(int fd, enum pk_sync_type type, int payload_fd, pk_err_t *err)
+int pk_sync_send_fds(int fd, enum pk_sync_type type, const int *fds, size_t n, pk_err_t *err)
 {
 	pk_sync_msg_t m = {.version = PK_SYNC_VERSION, .type = type};
-	return pk_fd_send(fd, payload_fd, &m, sizeof m, err);
+	return gone(fd, pk_fds_send(fd, fds, n, &m, sizeof m, err), err);
+}
+
+int pk_sync_send_fd(int fd, enum pk_sync_type type, int payload_fd, pk_err_t *err)
+{
+	return pk_sync_send_fds(fd, type, &payload_fd, 1, err);
+}
+
+int pk_sync_expect_fds(int fd, enum pk_sync_type want, int *fds, size_t max, size_t *n, pk_err_t *err)
+{
+	pk_sync_msg_t m;
+	long len = pk_fds_recv(fd, fds, max, n, &m, sizeof m, err);
+	if (len < 0)
+		return -1;
+	if (len == 0)
+		pk_fail(err, "container init exited during set-up");
+	else if (len != (long)sizeof m || m.version != PK_SYNC_VERSION)
+		pk_fail(err, "sync: malformed message");
+	else if (m.type == PK_SYNC_ERROR) {
+		m.text[sizeof m.text - 1] = '\0';
+		err->errnum = (int)m.value;
+		snprintf(err->msg, sizeof err->msg, "%s", m.text);
+	} else if (m.type != (uint32_t)want)
+		pk_fail(err, "sync: expected message %d, got %u", want, m.type);
+	else
+		return 0;
+	for (size_t i = 0; i < *n; i++)
+		close(fds[i]);
+	*n = 0;
+	return -1;
 }
 
 int pk_sync_expect_fd(int fd, enum pk_sync_type want, int *payload_fd, pk_err_t *err)
 {
-	pk_sync_msg_t m;
-	long n = pk_fd_recv(fd, payload_fd, &m, sizeof m, err);
-	if (n < 0)
+	size_t n;
+	*payload_fd = -1;
+	if (pk_sync_expect_fds(fd, want, payload_fd, 1, &n, err) < 0)
 		return -1;
-	if (n == 0)
-		return pk_fail(err, "container init exited during set-up");
-	if (n != (long)sizeof m || m.version != PK_SYNC_VERSION)
-		return pk_fail(err, "sync: malformed message");
-	if (m.type == PK_SYNC_ERROR) {
-		m.text[sizeof m.text - 1] = '\0';
-		err->errnum = (int)m.value;
-		snprintf(err->msg, sizeof err->msg, "%s", m.text);
-	} else if (m.type != (uint32_t)want) {
-		pk_fail(err, "sync: expected message %d, got %u", want, m.type);
-	} else if (*payload_fd >= 0) {
+	if (n == 1)
 		return 0;
-	} else {
-		pk_fail(err, "sync: message %d came without its fd", want);
-	}
-	if (*payload_fd >= 0) {
-		close(*payload_fd);
-		*payload_fd = -1;
-	}
-	return -1;
+	return pk_fail(err, "sync: message %d came without its fd", want);
 }

@@ -2,10 +2,9 @@
  * messages over one SOCK_SEQPACKET socketpair. Never environment variables.
  *
  *   parent                                   child
- *   clone3 ----------------------------------> (new namespaces)
- *   put it in its cgroup (unless clone3 did)
- *   [new userns] write uid_map/gid_map
- *   [idmapped mounts] SYNC_IDMAP_TREE + fd -->  (one per such mount, in order)
+ *   clone3 ----------------------------------> (new pid, ipc, uts, user namespaces; in its v2 cgroup)
+ *   [new userns] write uid_map/gid_map         unshare its new mount and network namespaces (the dear
+ *   [idmapped mounts] SYNC_IDMAP_TREE + fd -->  ones: made here, while the runtime goes on in parallel)
  *   SYNC_GO -------------------------------->
  *                                            [joined userns + new pid ns] unshare, clone3(CLONE_PARENT)
  *             <------------------------------ SYNC_PID (the new init's pid); the first one exits
@@ -13,7 +12,10 @@
  *             <------------------------------ SYNC_TIMENS_OFFSETS
  *   write /proc/<pid>/timens_offsets
  *   SYNC_TIMENS_DONE ------------------------>  enter it
- *                                            join namespaces, hostname, lo, rootfs mounts
+ *   the v1 cgroups and the limits, while       join namespaces, hostname, lo, rootfs mounts up to the
+ *   the child mounts                           first that shows cgroups
+ *   SYNC_CGROUP + the v1 `tasks` fds -------->  move itself in, unshare its cgroup namespace; the rest
+ *                                            of the mounts, devices
  *             <------------------------------ SYNC_RUN_HOOKS (prestart + createRuntime)
  *   run hooks in the runtime namespace
  *   SYNC_HOOKS_DONE ------------------------->
@@ -26,6 +28,8 @@
  * exits. A closed socket means the other side died. */
 #pragma once
 #include "util/error.h"
+#include "util/fdpass.h"
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -42,6 +46,7 @@ enum pk_sync_type {
 	PK_SYNC_TTY, /* carries the pty master (SCM_RIGHTS) when the runtime relays the terminal */
 	PK_SYNC_PID, /* value: the pid of the init that replaces us (new pid namespace in a joined userns) */
 	PK_SYNC_IDMAP_TREE, /* carries a detached idmapped mount tree (SCM_RIGHTS) for mounts[value] */
+	PK_SYNC_CGROUP, /* the container's cgroups are ready; carries the v1 `tasks` files to enter them by */
 };
 
 typedef struct pk_sync_msg {
@@ -57,3 +62,6 @@ int pk_sync_expect(int fd, enum pk_sync_type want, int64_t *value, pk_err_t *err
 /* The same, with an fd attached. */
 int pk_sync_send_fd(int fd, enum pk_sync_type type, int payload_fd, pk_err_t *err);
 int pk_sync_expect_fd(int fd, enum pk_sync_type want, int *payload_fd, pk_err_t *err);
+/* The same with n (up to PK_FDPASS_MAX) fds, none required. */
+int pk_sync_send_fds(int fd, enum pk_sync_type type, const int *fds, size_t n, pk_err_t *err);
+int pk_sync_expect_fds(int fd, enum pk_sync_type want, int *fds, size_t max, size_t *n, pk_err_t *err);

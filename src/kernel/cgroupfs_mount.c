@@ -1,4 +1,5 @@
 #include "kernel/cgroupfs_mount.h"
+#include "cgroup/host_mounts.h"
 #include "kernel/inroot.h"
 #include "kernel/mounts.h"
 #include "util/cleanup.h"
@@ -31,25 +32,6 @@ static int own_cgroup(const char *controllers, char *out, size_t size)
 		}
 	}
 	return -1;
-}
-
-/* From a mountinfo super-options field ("rw,memory" or "rw,nsdelegate"), the controllers part as
- * /proc/self/cgroup names it ("memory", "cpu,cpuacct", "name=systemd"). */
-static void controllers_of(const char *super, char *out, size_t size)
-{
-	out[0] = '\0';
-	char buf[1024];
-	snprintf(buf, sizeof buf, "%.1000s", super);
-	char *save, *tok;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, "rw") || !strcmp(tok, "ro") || !strncmp(tok, "release_agent", 13) ||
-		    !strcmp(tok, "clone_children") || !strcmp(tok, "noprefix") || !strcmp(tok, "xattr") ||
-		    !strcmp(tok, "cpuset_v2_mode") || !strcmp(tok, "nsdelegate") || !strcmp(tok, "favordynmods") ||
-		    !strcmp(tok, "memory_recursiveprot") || !strcmp(tok, "memory_localevents"))
-			continue;
-		size_t l = strlen(out);
-		snprintf(out + l, size - l, "%s%s", l ? "," : "", tok);
-	}
 }
 
 static int mount_one(int rootfd, const char *dest, const char *sub, const char *fstype, const char *ctl,
@@ -101,20 +83,13 @@ static int mount_one(int rootfd, const char *dest, const char *sub, const char *
 int pk_cgroupfs_mount(int rootfd, const pk_mount_t *m, const pk_mount_opts_t *o, bool cgroupns, pk_err_t *err)
 {
 	unsigned long flags = o->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME);
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return pk_fail_errno(err, errno, "mount %s: read /proc/self/mountinfo", m->destination);
-	char line[4096];
+	const pk_cgroup_mount_t *mounts;
+	size_t n;
+	if (pk_cgroup_host_mounts(&mounts, &n, err) < 0)
+		return pk_err_wrap(err, "mount %s", m->destination);
 	bool tmpfs_done = false;
-	while (fgets(line, sizeof line, f)) {
-		/* id parent maj:min root mountpoint options [optional...] - fstype source super */
-		char mp[PATH_MAX], fstype[64], super[1024];
-		char *dash = strstr(line, " - ");
-		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
-		    sscanf(dash + 3, "%63s %*s %1023s", fstype, super) != 2)
-			continue;
-		if (strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2"))
-			continue;
+	for (size_t i = 0; i < n; i++) {
+		const char *mp = mounts[i].path, *fstype = mounts[i].v2 ? "cgroup2" : "cgroup";
 		if (!strcmp(mp, HOST_CGROUP_ROOT)) {
 			/* pure v2: one mount, the container's own subtree */
 			return mount_one(rootfd, m->destination, "", fstype, "", cgroupns, flags, err);
@@ -122,8 +97,6 @@ int pk_cgroupfs_mount(int rootfd, const pk_mount_t *m, const pk_mount_opts_t *o,
 		/* On a hybrid host the v1 hierarchies are the container's view, as runc gives it; the bare
 		 * cgroup2 mount beside them holds no controller a container could use. */
 		if (!strcmp(fstype, "cgroup2"))
-			continue;
-		if (strncmp(mp, HOST_CGROUP_ROOT "/", sizeof HOST_CGROUP_ROOT) || strchr(mp + sizeof HOST_CGROUP_ROOT, '/'))
 			continue;
 		if (!tmpfs_done) {
 			_cleanup_close_ int dst = pk_inroot_mkdir_p(rootfd, m->destination, 0755, err);
@@ -133,9 +106,8 @@ int pk_cgroupfs_mount(int rootfd, const pk_mount_t *m, const pk_mount_opts_t *o,
 				return pk_fail_errno(err, errno, "mount %s (tmpfs for cgroup v1)", m->destination);
 			tmpfs_done = true;
 		}
-		char ctl[1024];
-		controllers_of(super, ctl, sizeof ctl);
-		if (mount_one(rootfd, m->destination, mp + sizeof HOST_CGROUP_ROOT, fstype, ctl, cgroupns, flags, err) < 0)
+		if (mount_one(rootfd, m->destination, mp + sizeof HOST_CGROUP_ROOT, fstype, mounts[i].options, cgroupns, flags,
+			      err) < 0)
 			return -1;
 	}
 	/* The tmpfs holding the hierarchies stays writable, as runc leaves it; "ro" is each hierarchy's. */

@@ -162,6 +162,9 @@ int pk_mount_entry(const pk_mount_ctx_t *ctx, const pk_mount_t *m, size_t index,
 	if (!m->type)
 		return pk_fail(err, "mount %s: type is required unless the options ask for a bind mount",
 			       m->destination);
+	if ((is_type(m, "cgroup") || is_type(m, "cgroup2")) && ctx->before_cgroups &&
+	    ctx->before_cgroups(ctx->hook_arg, err) < 0)
+		return -1;
 	if (is_type(m, "cgroup"))
 		return pk_cgroupfs_mount(ctx->rootfd, m, &o, ctx->cgroupns, err);
 	return fs_entry(ctx->rootfd, m, &o, ctx->mount_label, err);

@@ -8,6 +8,8 @@ typedef struct pk_mount_ctx {
 	bool cgroupns; /* the container has a new cgroup namespace */
 	const char *mount_label; /* linux.mountLabel: the SELinux context of the file systems we mount */
 	const int *idmap_trees;  /* per entry of mounts: a detached idmapped tree to move in place, or -1 */
+	int (*before_cgroups)(void *arg, pk_err_t *err); /* see kernel/rootfs.h */
+	void *hook_arg;
 } pk_mount_ctx_t;
 
 /* Mount one entry of `mounts` at its destination inside the rootfs. */

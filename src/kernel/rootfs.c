@@ -36,10 +36,14 @@ int pk_rootfs_prepare(pk_rootfs_t *r, const pk_spec_t *spec, bool in_userns, boo
 			      .bundlefd = r->bundlefd,
 			      .cgroupns = cgroupns,
 			      .mount_label = spec->mount_label,
-			      .idmap_trees = r->idmap_trees};
+			      .idmap_trees = r->idmap_trees,
+			      .before_cgroups = r->before_cgroups,
+			      .hook_arg = r->hook_arg};
 	for (size_t i = 0; i < spec->n_mounts; i++)
 		if (pk_mount_entry(&ctx, &spec->mounts[i], i, err) < 0)
 			return pk_err_wrap(err, "mounts[%zu]", i);
+	if (r->before_cgroups && r->before_cgroups(r->hook_arg, err) < 0)
+		return -1;
 	if (pk_devices_create(r->rootfd, spec, in_userns, err) < 0)
 		return -1;
 	/* process.cwd is made here, while the rootfs may still be written (root.readonly comes later). */

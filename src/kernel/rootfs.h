@@ -12,6 +12,10 @@ typedef struct pk_rootfs {
 	const char *root_path;
 	bool no_pivot; /* move the rootfs over "/" and chroot, as where pivot_root is impossible */
 	const int *idmap_trees; /* per entry of mounts: the runtime's detached idmapped tree, or -1 */
+	/* Called before the first mount that shows cgroups (cgroup, cgroup2) and before device nodes are made:
+	 * the init enters its cgroups there (container/init.c). Several calls must be harmless. */
+	int (*before_cgroups)(void *arg, pk_err_t *err);
+	void *hook_arg;
 } pk_rootfs_t;
 
 int pk_rootfs_prepare(pk_rootfs_t *r, const pk_spec_t *spec, bool in_userns, bool cgroupns, pk_err_t *err);

@@ -264,6 +264,8 @@ typedef struct pk_spec {
 int pk_spec_parse(pk_spec_t *spec, const char *json_text, size_t len, pk_err_t *err);
 int pk_spec_load(pk_spec_t *spec, const char *path, pk_err_t *err);
 void pk_spec_free(pk_spec_t *spec);
+/* A spec freed when it goes out of scope (zero-initialise it). */
+#define _cleanup_spec_ __attribute__((cleanup(pk_spec_free)))
 
 /* linux.resources of a config (called by pk_spec_parse; also by `update` for its --resources file, whose
  * errors then name `where`). */

@@ -1,4 +1,5 @@
 #include "util/log.h"
+#include "util/timefmt.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -36,13 +37,8 @@ static void emit(enum pk_log_level level, const char *msg)
 {
 	int fd = sink.fd >= 0 ? sink.fd : STDERR_FILENO;
 	if (sink.json) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		struct tm tm;
-		gmtime_r(&ts.tv_sec, &tm);
 		char when[64];
-		snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+		pk_time_now_rfc3339(when, sizeof when);
 		json_t *o = json_pack("{s:s,s:s,s:s}", "level", level_name(level), "msg", msg, "time", when);
 		char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
 		if (line)

@@ -3,6 +3,7 @@
 #include "kernel/signals.h"
 #include "spec/spec.h"
 #include "util/args.h"
+#include "util/timefmt.h"
 #include <jansson.h>
 #include <linux/mount.h>
 #include <seccomp.h>
@@ -138,8 +139,33 @@ static void test_seccomp(void)
 	}
 }
 
+/* The state's timestamps against dates a calendar gets wrong first: leap days, centuries, before 1970. */
+static void test_rfc3339(void)
+{
+	static const struct {
+		int64_t secs;
+		long nsec;
+		const char *want;
+	} cases[] = {
+		{0, 0, "1970-01-01T00:00:00.000000000Z"},
+		{951782400, 5, "2000-02-29T00:00:00.000000005Z"},
+		{4107542399, 999999999, "2100-02-28T23:59:59.999999999Z"},
+		{1709164800, 0, "2024-02-29T00:00:00.000000000Z"},
+		{-86400, 0, "1969-12-31T00:00:00.000000000Z"},
+		{-1, 0, "1969-12-31T23:59:59.000000000Z"},
+		{1795458385, 184232934, "2026-11-23T18:26:25.184232934Z"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char buf[64], name[96];
+		pk_time_rfc3339(cases[i].secs, cases[i].nsec, buf, sizeof buf);
+		snprintf(name, sizeof name, "rfc3339 of %lld is %s", (long long)cases[i].secs, cases[i].want);
+		check(!strcmp(buf, cases[i].want), name);
+	}
+}
+
 int main(void)
 {
+	test_rfc3339();
 	test_args();
 	test_signals();
 	test_mount_options();
