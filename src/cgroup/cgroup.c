@@ -222,7 +222,9 @@ static int check_writable(const pk_cgroup_t *cg, const pk_cg_hier_t *h, pk_err_t
 
 int pk_cgroup_create_first(pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err)
 {
-	for (size_t i = 0; i < cg->n_hier; i++)
+	/* Unprivileged, a hierarchy we may not write is found before anything is made (the caller may then go
+	 * on without a cgroup). Root may write them all: mkdir says so if not (a read-only mount). */
+	for (size_t i = 0; i < cg->n_hier && geteuid() != 0; i++)
 		if (check_writable(cg, &cg->hier[i], err) < 0)
 			return -1;
 	/* Another container's cgroup is not ours to share, nor to remove on delete (runc refuses too). */

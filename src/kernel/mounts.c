@@ -22,6 +22,35 @@ int pk_mount_at_fd(const char *source, int target_fd, const char *type, unsigned
 	return mount(source, target, type, flags, data);
 }
 
+int pk_mount_readonly(int fd)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -1;
+	pk_debug("mount_setattr: %s; remounting through /proc/self/fd instead", strerror(errno));
+	return pk_mount_at_fd(NULL, fd, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | pk_mount_locked_flags(fd), NULL);
+}
+
+/* open_tree and move_mount came with Linux 5.2, before clone3 (5.3), which pocket needs anyway. */
+int pk_mount_bind_fd(int src, int target, bool recursive, bool readonly)
+{
+	unsigned rec = recursive ? AT_RECURSIVE : 0;
+	_cleanup_close_ int tree =
+		(int)syscall(SYS_open_tree, src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | rec);
+	if (tree < 0)
+		return -1;
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	bool ro_done = readonly && syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | rec, &attr, sizeof attr) == 0;
+	if (readonly && !ro_done && errno != ENOSYS)
+		return -1;
+	if (syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return -1;
+	/* Without mount_setattr: the tree, now in place, remounted (its top mount only). */
+	return readonly && !ro_done ? pk_mount_readonly(tree) : 0;
+}
+
 /* Flags a remount must keep: in a user namespace the kernel locks nosuid/nodev/noexec/ro/atime of a
  * mount that came from a more privileged namespace, and refuses a remount that would clear them. */
 unsigned long pk_mount_locked_flags(int fd)

@@ -94,7 +94,27 @@ int pk_rootfs_pivot(pk_rootfs_t *r, pk_err_t *err)
 	return 0;
 }
 
-static int mask_path(const char *path, int devnull, pk_err_t *err)
+/* Every masked directory shows the same empty read-only tmpfs, made once (with the new mount API: the
+ * container may have no /proc to name a target through) and bound over each: a mount where each would
+ * otherwise make, and later tear down, a file system of its own. */
+static int mask_dir(int target, int *shared, const char *path, pk_err_t *err)
+{
+	if (*shared < 0) {
+		_cleanup_close_ int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+		if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "0", 0) < 0 ||
+		    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+		    syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+		    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+		    (*shared = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+					    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) < 0)
+			return pk_fail_errno(err, errno, "linux.maskedPaths: %s: make the empty file system", path);
+	}
+	if (pk_mount_bind_fd(*shared, target, false, false) < 0)
+		return pk_fail_errno(err, errno, "linux.maskedPaths: %s", path);
+	return 0;
+}
+
+static int mask_path(const char *path, int devnull, int *shared_dir, pk_err_t *err)
 {
 	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
@@ -106,18 +126,14 @@ static int mask_path(const char *path, int devnull, pk_err_t *err)
 	struct stat st;
 	if (fstat(target, &st) < 0)
 		return pk_fail_errno(err, errno, "linux.maskedPaths: %s", path);
-	if (S_ISDIR(st.st_mode)) {
-		if (pk_mount_at_fd("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0k") < 0)
-			return pk_fail_errno(err, errno, "linux.maskedPaths: %s", path);
-		return 0;
-	}
-	char src[64];
-	snprintf(src, sizeof src, "/proc/self/fd/%d", devnull);
-	if (pk_mount_at_fd(src, target, NULL, MS_BIND, NULL) < 0)
+	if (S_ISDIR(st.st_mode))
+		return mask_dir(target, shared_dir, path, err);
+	if (pk_mount_bind_fd(devnull, target, false, false) < 0)
 		return pk_fail_errno(err, errno, "linux.maskedPaths: %s", path);
 	return 0;
 }
 
+/* A read-only bind of the path over itself, its submounts included. */
 static int readonly_path(const char *path, pk_err_t *err)
 {
 	_cleanup_close_ int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -126,12 +142,8 @@ static int readonly_path(const char *path, pk_err_t *err)
 			return 0;
 		return pk_fail_errno(err, errno, "linux.readonlyPaths: %s", path);
 	}
-	if (pk_mount_at_fd(path, fd, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (pk_mount_bind_fd(fd, fd, true, true) < 0)
 		return pk_fail_errno(err, errno, "linux.readonlyPaths: %s", path);
-	_cleanup_close_ int top = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (top < 0 ||
-	    pk_mount_at_fd(NULL, top, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | pk_mount_locked_flags(top), NULL) < 0)
-		return pk_fail_errno(err, errno, "linux.readonlyPaths: %s: remount read-only", path);
 	return 0;
 }
 
@@ -146,8 +158,9 @@ int pk_rootfs_finish(const pk_spec_t *spec, pk_err_t *err)
 		struct stat st;
 		if (devnull < 0 || fstat(devnull, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
 			return pk_fail(err, "linux.maskedPaths: /dev/null in the container is not the null device");
+		_cleanup_close_ int shared_dir = -1;
 		for (char **p = spec->masked_paths; *p; p++)
-			if (mask_path(*p, devnull, err) < 0)
+			if (mask_path(*p, devnull, &shared_dir, err) < 0)
 				return -1;
 	}
 	for (char **p = spec->readonly_paths; p && *p; p++)
@@ -155,8 +168,7 @@ int pk_rootfs_finish(const pk_spec_t *spec, pk_err_t *err)
 			return -1;
 	if (spec->root_readonly) {
 		_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (root < 0 ||
-		    pk_mount_at_fd(NULL, root, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | pk_mount_locked_flags(root), NULL) < 0)
+		if (root < 0 || pk_mount_readonly(root) < 0)
 			return pk_fail_errno(err, errno, "root.readonly: remount / read-only");
 	}
 	return 0;

@@ -127,6 +127,34 @@ test_masked_file_reads_empty_and_masked_dir_is_empty_and_read_only() {
 	assert_match 'Read-only file system' "$(sed -n 4p <<<"$out")" "touch in the masked /sys/firmware"
 }
 
+# Every masked directory shows one empty read-only file system; a write into any of them fails, and none
+# shows what another was given.
+test_several_masked_dirs_are_each_empty_and_read_only() {
+	local b out d
+	b=$(bundle_sh b 'for d in /sys/firmware /tmp/m1 /tmp/m2; do
+			echo "$d $(ls -A $d | wc -l | tr -d " ") $(touch $d/x 2>&1 | grep -c Read-only)"; done' \
+		'.root.readonly = false | .linux.maskedPaths += ["/tmp/m1", "/tmp/m2"]')
+	own_rootfs "$b"
+	mkdir -p "$b/rootfs/tmp/m1/a" "$b/rootfs/tmp/m2/b"
+	out=$(pk run --bundle "$b" c1) || fail "run exited $?: $out"
+	for d in /sys/firmware /tmp/m1 /tmp/m2; do
+		assert_eq "$d 0 1" "$(grep "^$d " <<<"$out")" "masked $d: entries, and whether a write was refused read-only"
+	done
+	[ -e "$b/rootfs/tmp/m1/a" ] && [ ! -e "$b/rootfs/tmp/m1/x" ] || fail "the masked directory's own contents changed"
+}
+
+# Nothing after pivot_root needs a /proc in the container: a config without one still gets its read-only root
+# and its masks.
+test_container_without_proc_gets_readonly_root_and_masks() {
+	local b out
+	b=$(bundle_sh b 'touch /x 2>&1; ls -A /sys/firmware | wc -l; ls /proc | wc -l' \
+		'.root.readonly = true | .mounts |= map(select(.destination != "/proc"))')
+	out=$(pk run --bundle "$b" c1) || fail "run exited $?: $out"
+	assert_match 'Read-only file system' "$(sed -n 1p <<<"$out")" "touch /x with root.readonly and no /proc"
+	assert_eq 0 "$(sed -n 2p <<<"$out" | tr -d ' ')" "entries in the masked /sys/firmware"
+	assert_eq 0 "$(sed -n 3p <<<"$out" | tr -d ' ')" "entries in /proc, which nothing mounted"
+}
+
 test_readonly_paths_cannot_be_opened_for_writing() {
 	local b out p
 	b=$(bundle_sh b '/probe open-write /proc/sys/vm/drop_caches; cat /proc/self/mountinfo')
