@@ -77,6 +77,7 @@ typedef struct pk_init_ctx {
 	int *idmap_trees;   /* per entry of mounts: filled from the runtime's messages, -1 where none */
 	int runtime_fds[2]; /* the runtime's own (state dir and its lock): closed by the init at once */
 	int early_unshare;  /* CLONE_NEWNET/CLONE_NEWNS: unshared first thing (clone3 made the others) */
+	bool runtime_hooks; /* the runtime has work once our namespaces exist: hooks, a network helper */
 	bool in_cgroups;    /* the init has entered its cgroups (and made its cgroup namespace) */
 } pk_init_ctx_t;
 

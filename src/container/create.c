@@ -118,7 +118,7 @@ static int finish_cgroups(create_job_t *j, const pk_spec_t *spec, bool rest, boo
 			return -1;
 		}
 	}
-	int r = pk_sync_send_fds(sync_fd, PK_SYNC_CGROUP, e.fd, e.n, err);
+	int r = pk_sync_send_fds(sync_fd, PK_SYNC_CGROUP, j->pid, e.fd, e.n, err);
 	pk_cgroup_entry_close(&e);
 	return r;
 }
@@ -293,6 +293,8 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 			     .bundle_fd = bundle_fd,
 			     .new_userns = flags & CLONE_NEWUSER,
 			     .early_unshare = early_unshare,
+			     .runtime_hooks = net.mode != PK_USERNET_NONE || spec->hooks[PK_HOOK_PRESTART].n ||
+					      spec->hooks[PK_HOOK_CREATE_RUNTIME].n,
 			     .no_pivot = o->no_pivot,
 			     .seccomp = &j->seccomp,
 			     .console_fd = j->console_fd,
@@ -364,7 +366,7 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		pk_sync_send(sync_fd, PK_SYNC_ERROR, err->errnum, err->msg, &ignored);
 		return -1;
 	}
-	if (pk_sync_expect(sync_fd, PK_SYNC_RUN_HOOKS, NULL, err) < 0)
+	if (ctx.runtime_hooks && pk_sync_expect(sync_fd, PK_SYNC_RUN_HOOKS, NULL, err) < 0)
 		return -1;
 	/* Every namespace is made: the network helper starts, and is recorded before anything else can fail,
 	 * so that the hooks already see the container's network. */
@@ -386,7 +388,7 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		pk_sync_send(sync_fd, PK_SYNC_ERROR, err->errnum, err->msg, &ignored);
 		return -1;
 	}
-	if (pk_sync_send(sync_fd, PK_SYNC_HOOKS_DONE, j->pid, NULL, err) < 0)
+	if (ctx.runtime_hooks && pk_sync_send(sync_fd, PK_SYNC_HOOKS_DONE, j->pid, NULL, err) < 0)
 		return -1;
 	if (spec->process.terminal && j->console_fd < 0 &&
 	    pk_sync_expect_fd(sync_fd, PK_SYNC_TTY, &j->tty_master, err) < 0)

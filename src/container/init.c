@@ -99,9 +99,11 @@ static int enter_cgroups(void *arg, pk_err_t *err)
 		return 0;
 	c->in_cgroups = true;
 	pk_cgroup_entry_t e = PK_CGROUP_ENTRY_NONE;
-	if (pk_sync_expect_fds(c->sync_fd, PK_SYNC_CGROUP, e.fd, PK_CGROUP_MAX_HIER, &e.n, err) < 0 ||
+	int64_t host_pid = 0;
+	if (pk_sync_expect_fds(c->sync_fd, PK_SYNC_CGROUP, &host_pid, e.fd, PK_CGROUP_MAX_HIER, &e.n, err) < 0 ||
 	    pk_cgroup_entry_join(&e, err) < 0)
 		return -1;
+	c->host_pid = (pid_t)host_pid;
 	if (is_new(c->spec, PK_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		return pk_fail_errno(err, errno, "create cgroup namespace");
 	return 0;
@@ -174,15 +176,13 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 
 	if (enter_cgroups(c, err) < 0)
 		goto fail;
-	/* prestart and createRuntime run in the runtime's namespaces: the runtime runs them, and tells us
-	 * our pid as it sees it (for the hooks' state). */
-	int64_t pid = 0;
-	if (pk_sync_send(c->sync_fd, PK_SYNC_RUN_HOOKS, 0, NULL, err) < 0 ||
-	    pk_sync_expect(c->sync_fd, PK_SYNC_HOOKS_DONE, &pid, err) < 0)
+	/* prestart and createRuntime run in the runtime's namespaces, as does a network helper's start: the
+	 * runtime does that now, when there is any. */
+	if (c->runtime_hooks && (pk_sync_send(c->sync_fd, PK_SYNC_RUN_HOOKS, 0, NULL, err) < 0 ||
+				 pk_sync_expect(c->sync_fd, PK_SYNC_HOOKS_DONE, NULL, err) < 0))
 		goto fail;
-	c->host_pid = (pid_t)pid;
 	if (s->hooks[PK_HOOK_CREATE_CONTAINER].n) {
-		_cleanup_free_ char *state = hook_state(c, (pid_t)pid, PK_STATUS_CREATING);
+		_cleanup_free_ char *state = hook_state(c, c->host_pid, PK_STATUS_CREATING);
 		if (pk_hooks_run(s, PK_HOOK_CREATE_CONTAINER, state, err) < 0)
 			goto fail;
 	}

@@ -60,18 +60,18 @@ int pk_sync_expect(int fd, enum pk_sync_type want, int64_t *value, pk_err_t *err
 	return 0;
 }
 
-int pk_sync_send_fds(int fd, enum pk_sync_type type, const int *fds, size_t n, pk_err_t *err)
+int pk_sync_send_fds(int fd, enum pk_sync_type type, int64_t value, const int *fds, size_t n, pk_err_t *err)
 {
-	pk_sync_msg_t m = {.version = PK_SYNC_VERSION, .type = type};
+	pk_sync_msg_t m = {.version = PK_SYNC_VERSION, .type = type, .value = value};
 	return gone(fd, pk_fds_send(fd, fds, n, &m, sizeof m, err), err);
 }
 
 int pk_sync_send_fd(int fd, enum pk_sync_type type, int payload_fd, pk_err_t *err)
 {
-	return pk_sync_send_fds(fd, type, &payload_fd, 1, err);
+	return pk_sync_send_fds(fd, type, 0, &payload_fd, 1, err);
 }
 
-int pk_sync_expect_fds(int fd, enum pk_sync_type want, int *fds, size_t max, size_t *n, pk_err_t *err)
+int pk_sync_expect_fds(int fd, enum pk_sync_type want, int64_t *value, int *fds, size_t max, size_t *n, pk_err_t *err)
 {
 	pk_sync_msg_t m;
 	long len = pk_fds_recv(fd, fds, max, n, &m, sizeof m, err);
@@ -87,8 +87,11 @@ int pk_sync_expect_fds(int fd, enum pk_sync_type want, int *fds, size_t max, siz
 		snprintf(err->msg, sizeof err->msg, "%s", m.text);
 	} else if (m.type != (uint32_t)want)
 		pk_fail(err, "sync: expected message %d, got %u", want, m.type);
-	else
+	else {
+		if (value)
+			*value = m.value;
 		return 0;
+	}
 	for (size_t i = 0; i < *n; i++)
 		close(fds[i]);
 	*n = 0;
@@ -99,7 +102,7 @@ int pk_sync_expect_fd(int fd, enum pk_sync_type want, int *payload_fd, pk_err_t 
 {
 	size_t n;
 	*payload_fd = -1;
-	if (pk_sync_expect_fds(fd, want, payload_fd, 1, &n, err) < 0)
+	if (pk_sync_expect_fds(fd, want, NULL, payload_fd, 1, &n, err) < 0)
 		return -1;
 	if (n == 1)
 		return 0;

@@ -15,9 +15,10 @@
  *   the v1 cgroups and the limits, while       join namespaces, hostname, lo, rootfs mounts up to the
  *   the child mounts                           first that shows cgroups
  *   SYNC_CGROUP + the v1 `tasks` fds -------->  move itself in, unshare its cgroup namespace; the rest
- *                                            of the mounts, devices
- *             <------------------------------ SYNC_RUN_HOOKS (prestart + createRuntime)
- *   run hooks in the runtime namespace
+ *   (value: the init's pid as we see it)      of the mounts, devices
+ *   [prestart or createRuntime hooks, or a network helper; both sides know from the config]
+ *             <------------------------------ SYNC_RUN_HOOKS
+ *   start the helper, run the hooks in the runtime's namespaces
  *   SYNC_HOOKS_DONE ------------------------->
  *                                            createContainer hooks, pivot_root, masks, credentials
  *             <------------------------------ [terminal, no console socket] SYNC_TTY + pty master
@@ -63,5 +64,5 @@ int pk_sync_expect(int fd, enum pk_sync_type want, int64_t *value, pk_err_t *err
 int pk_sync_send_fd(int fd, enum pk_sync_type type, int payload_fd, pk_err_t *err);
 int pk_sync_expect_fd(int fd, enum pk_sync_type want, int *payload_fd, pk_err_t *err);
 /* The same with n (up to PK_FDPASS_MAX) fds, none required. */
-int pk_sync_send_fds(int fd, enum pk_sync_type type, const int *fds, size_t n, pk_err_t *err);
-int pk_sync_expect_fds(int fd, enum pk_sync_type want, int *fds, size_t max, size_t *n, pk_err_t *err);
+int pk_sync_send_fds(int fd, enum pk_sync_type type, int64_t value, const int *fds, size_t n, pk_err_t *err);
+int pk_sync_expect_fds(int fd, enum pk_sync_type want, int64_t *value, int *fds, size_t max, size_t *n, pk_err_t *err);

@@ -108,6 +108,11 @@ static int mask_dir(int target, int *shared, const char *path, pk_err_t *err)
 		    (*shared = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
 					    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) < 0)
 			return pk_fail_errno(err, errno, "linux.maskedPaths: %s: make the empty file system", path);
+		/* The first directory gets the new mount itself: a kernel before 6.15 clones only mounts of our
+		 * own namespace (EINVAL for a detached one), and this one is ours once it is in place. */
+		if (syscall(SYS_move_mount, *shared, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return pk_fail_errno(err, errno, "linux.maskedPaths: %s", path);
+		return 0;
 	}
 	if (pk_mount_bind_fd(*shared, target, false, false) < 0)
 		return pk_fail_errno(err, errno, "linux.maskedPaths: %s", path);
