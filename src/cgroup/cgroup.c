@@ -127,7 +127,7 @@ const pk_cg_hier_t *pk_cgroup_find(const pk_cgroup_t *cg, const char *controller
 
 int pk_cgroup_write(const pk_cg_hier_t *h, const char *path, const char *file, const char *value, pk_err_t *err)
 {
-	char p[PATH_MAX * 2];
+	char p[PK_CGROUP_DIR_MAX];
 	snprintf(p, sizeof p, "%s%s/%s", h->mount, path, file);
 	_cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -143,7 +143,7 @@ static void cpuset_inherit(const char *dir)
 {
 	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
 	for (size_t i = 0; i < PK_ARRAY_SIZE(files); i++) {
-		char mine[PATH_MAX * 3], parent[PATH_MAX * 3];
+		char mine[PK_CGROUP_FILE_MAX], parent[PK_CGROUP_FILE_MAX];
 		snprintf(mine, sizeof mine, "%s/%s", dir, files[i]);
 		snprintf(parent, sizeof parent, "%s/../%s", dir, files[i]);
 		_cleanup_free_ char *cur = NULL, *up = NULL;
@@ -160,7 +160,7 @@ static void cpuset_inherit(const char *dir)
  * controllers, and threaded ones would make it a thread root, under which a plain child takes no process. */
 static void v2_enable_controllers(const char *dir)
 {
-	char ctl_path[PATH_MAX * 3], sub_path[PATH_MAX * 3], procs_path[PATH_MAX * 3];
+	char ctl_path[PK_CGROUP_FILE_MAX], sub_path[PK_CGROUP_FILE_MAX], procs_path[PK_CGROUP_FILE_MAX];
 	snprintf(ctl_path, sizeof ctl_path, "%s/cgroup.controllers", dir);
 	snprintf(sub_path, sizeof sub_path, "%s/cgroup.subtree_control", dir);
 	snprintf(procs_path, sizeof procs_path, "%s/cgroup.procs", dir);
@@ -180,7 +180,7 @@ static void v2_enable_controllers(const char *dir)
 
 static int mkdir_levels(const pk_cgroup_t *cg, const pk_cg_hier_t *h, pk_err_t *err)
 {
-	char dir[PATH_MAX * 2];
+	char dir[PK_CGROUP_DIR_MAX];
 	size_t base = (size_t)snprintf(dir, sizeof dir, "%s", h->mount);
 	snprintf(dir + base, sizeof dir - base, "%s", cg->path);
 	for (char *p = dir + base + 1;; p++) {
@@ -190,7 +190,7 @@ static int mkdir_levels(const pk_cgroup_t *cg, const pk_cg_hier_t *h, pk_err_t *
 		*p = '\0';
 		if (h->v2) {
 			/* enable in the parent, then create the child */
-			char parent[PATH_MAX * 2];
+			char parent[PK_CGROUP_DIR_MAX];
 			snprintf(parent, sizeof parent, "%s", dir);
 			*strrchr(parent, '/') = '\0';
 			v2_enable_controllers(parent);
@@ -209,7 +209,7 @@ static int mkdir_levels(const pk_cgroup_t *cg, const pk_cg_hier_t *h, pk_err_t *
 /* Can we make the cgroup in this hierarchy? The deepest level that exists must be writable. */
 static int check_writable(const pk_cgroup_t *cg, const pk_cg_hier_t *h, pk_err_t *err)
 {
-	char dir[PATH_MAX * 2];
+	char dir[PK_CGROUP_DIR_MAX];
 	snprintf(dir, sizeof dir, "%s%s", h->mount, cg->path);
 	size_t root = strlen(h->mount);
 	while (access(dir, W_OK) < 0) {
@@ -283,7 +283,7 @@ int pk_cgroup_v2_fd(const pk_cgroup_t *cg)
 		return -1;
 	for (size_t i = 0; i < cg->n_hier; i++)
 		if (cg->hier[i].v2) {
-			char p[PATH_MAX * 2];
+			char p[PK_CGROUP_DIR_MAX];
 			pk_cgroup_entry_dir(cg, &cg->hier[i], p, sizeof p);
 			return open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		}
@@ -325,7 +325,7 @@ int pk_cgroup_set_sub(pk_cgroup_t *cg, const char *spec, pk_err_t *err)
 		if (ctl[0] && !chosen[i])
 			continue;
 		snprintf(h->sub, sizeof h->sub, "%s", sub);
-		char dir[PATH_MAX * 2];
+		char dir[PK_CGROUP_DIR_MAX];
 		pk_cgroup_entry_dir(cg, h, dir, sizeof dir);
 		struct stat st;
 		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
@@ -344,9 +344,9 @@ int pk_cgroup_enter(const pk_cgroup_t *cg, pid_t pid, bool v1, bool v2, pk_err_t
 		const pk_cg_hier_t *h = &cg->hier[i];
 		if (!(h->v2 ? v2 : v1))
 			continue;
-		char dir[PATH_MAX * 2];
+		char dir[PK_CGROUP_DIR_MAX];
 		pk_cgroup_entry_dir(cg, h, dir, sizeof dir);
-		char procs[PATH_MAX * 2 + 16];
+		char procs[PK_CGROUP_DIR_MAX + 16];
 		snprintf(procs, sizeof procs, "%s/cgroup.procs", dir);
 		if (pk_write_file(procs, v, err) < 0)
 			return pk_err_wrap(err, "cgroup");
@@ -356,7 +356,7 @@ int pk_cgroup_enter(const pk_cgroup_t *cg, pid_t pid, bool v1, bool v2, pk_err_t
 
 static int read_pids(const char *dir, pid_t **pids, size_t *n, pk_err_t *err)
 {
-	char p[PATH_MAX * 2];
+	char p[PK_CGROUP_DIR_MAX];
 	snprintf(p, sizeof p, "%s/cgroup.procs", dir);
 	_cleanup_free_ char *text = NULL;
 	if (pk_read_file(p, &text, NULL, err) < 0)
@@ -415,7 +415,7 @@ static int add_pids_below(const char *dir, pid_t **pids, size_t *n, pk_err_t *er
 	_cleanup_closedir_ DIR *d = opendir(dir);
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
-		char sub[PATH_MAX * 2];
+		char sub[PK_CGROUP_DIR_MAX];
 		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
 		    snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) >= (int)sizeof sub)
 			continue;
@@ -428,7 +428,7 @@ static int add_pids_below(const char *dir, pid_t **pids, size_t *n, pk_err_t *er
 int pk_cgroup_pids(const pk_cgroup_t *cg, pid_t **pids, size_t *n, pk_err_t *err)
 {
 	const pk_cg_hier_t *h = tracking(cg);
-	char dir[PATH_MAX * 2];
+	char dir[PK_CGROUP_DIR_MAX];
 	snprintf(dir, sizeof dir, "%s%s", h->mount, cg->path);
 	*pids = NULL;
 	*n = 0;
@@ -448,7 +448,7 @@ static void sleep_ms(long ms)
 
 static void kill_all_in(const char *dir)
 {
-	char killf[PATH_MAX * 2];
+	char killf[PK_CGROUP_DIR_MAX];
 	snprintf(killf, sizeof killf, "%s/cgroup.kill", dir);
 	pk_err_t ignored;
 	if (access(killf, F_OK) == 0 && pk_write_file(killf, "1", &ignored) == 0)
@@ -470,7 +470,7 @@ static int remove_dir(const char *dir, pk_err_t *err)
 	while (d && (e = readdir(d))) {
 		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		char sub[PATH_MAX * 2];
+		char sub[PK_CGROUP_DIR_MAX];
 		if (snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) >= (int)sizeof sub)
 			continue;
 		kill_all_in(sub);
@@ -493,7 +493,7 @@ int pk_cgroup_destroy(const pk_cgroup_t *cg, pk_err_t *err)
 	bool thawed = false;
 	pk_cgroup_systemd_stop(cg); /* a scope of the systemd driver goes through systemd; no-op otherwise */
 	for (size_t i = 0; i < cg->n_hier; i++) {
-		char dir[PATH_MAX * 2];
+		char dir[PK_CGROUP_DIR_MAX];
 		snprintf(dir, sizeof dir, "%s%s", cg->hier[i].mount, cg->path);
 		/* Usually empty by now: one rmdir. Otherwise kill what is left, and thaw first, since a frozen
 		 * cgroup keeps its killed tasks from exiting. */
@@ -536,7 +536,7 @@ bool pk_cgroup_is_frozen(const pk_cgroup_t *cg)
 	const pk_cg_hier_t *h = freezer(cg);
 	if (!h)
 		return false;
-	char p[PATH_MAX * 3];
+	char p[PK_CGROUP_FILE_MAX];
 	snprintf(p, sizeof p, "%s%s/%s", h->mount, cg->path, h->v2 ? "cgroup.events" : "freezer.state");
 	_cleanup_free_ char *text = NULL;
 	pk_err_t ignored;
@@ -550,7 +550,7 @@ int pk_cgroup_freeze(const pk_cgroup_t *cg, bool frozen, pk_err_t *err)
 	const pk_cg_hier_t *h = freezer(cg);
 	if (!h)
 		return pk_fail(err, "cgroups: no freezer on this host (neither cgroup v2 nor the v1 freezer hierarchy)");
-	char dir[PATH_MAX * 2];
+	char dir[PK_CGROUP_DIR_MAX];
 	snprintf(dir, sizeof dir, "%s%s", h->mount, cg->path);
 	if (access(dir, F_OK) < 0)
 		return pk_fail_errno(err, errno, "cgroup %s", dir);

@@ -11,12 +11,17 @@
 #include <limits.h>
 
 #define PK_CGROUP_MAX_HIER 16
+/* Room for a directory of a hierarchy (its mount, the container's path, a sub-cgroup), and for a file in it. */
+#define PK_CGROUP_DIR_MAX (PATH_MAX + 1024)
+#define PK_CGROUP_FILE_MAX (PK_CGROUP_DIR_MAX + 256)
 
+/* Kept small: every command that touches a container's cgroup has one of these on its stack, and each page of
+ * it is a page fault (cgroup/host_mounts.h bounds a mount path as this does). */
 typedef struct pk_cg_hier {
-	char mount[PATH_MAX];  /* where the hierarchy is mounted */
+	char mount[256];       /* where the hierarchy is mounted */
 	char controllers[256]; /* comma-separated; "" for a v1 named hierarchy or a bare cgroup2 */
 	bool v2;
-	char sub[1024]; /* exec --cgroup: the sub-cgroup of the container's a process enters here ("" = none) */
+	char sub[512]; /* exec --cgroup: the sub-cgroup of the container's a process enters here ("" = none) */
 } pk_cg_hier_t;
 
 typedef struct pk_cgroup {

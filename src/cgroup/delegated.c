@@ -34,7 +34,7 @@ static int own_v2_cgroup(char *out, size_t size)
 
 static bool writable(const char *dir, const char *file)
 {
-	char p[PATH_MAX * 2];
+	char p[PK_CGROUP_DIR_MAX];
 	snprintf(p, sizeof p, "%s%s%s", dir, *file ? "/" : "", file);
 	return faccessat(AT_FDCWD, p, W_OK, AT_EACCESS) == 0;
 }
@@ -51,7 +51,7 @@ static bool delegated(const char *dir)
 /* The deepest existing level of mount+path is writable: the default place is usable as it is. */
 static bool default_usable(const char *mount, const char *path)
 {
-	char dir[PATH_MAX * 2];
+	char dir[PK_CGROUP_DIR_MAX];
 	snprintf(dir, sizeof dir, "%s%s", mount, path);
 	while (access(dir, F_OK) < 0 && strlen(dir) > strlen(mount))
 		*strrchr(dir, '/') = '\0';
@@ -63,7 +63,7 @@ void pk_cgroup_delegated_place(pk_cgroup_t *cg, const char *rel)
 	const char *mount = cg->hier[0].mount;
 	if (default_usable(mount, cg->path))
 		return;
-	char own[PATH_MAX], dir[PATH_MAX * 2], parent[PATH_MAX];
+	char own[PATH_MAX], dir[PK_CGROUP_DIR_MAX], parent[PATH_MAX];
 	if (own_v2_cgroup(own, sizeof own) < 0 || !strcmp(own, "/"))
 		return;
 	snprintf(parent, sizeof parent, "%s", own);

@@ -39,7 +39,7 @@ static void verifier_reason(const struct bpf_insn *insns, size_t n, char *out, s
 
 int pk_cgroup_devices_bpf_apply(const pk_cgroup_t *cg, const pk_device_rule_t *rules, size_t n, pk_err_t *err)
 {
-	char dir[PATH_MAX * 2];
+	char dir[PK_CGROUP_DIR_MAX];
 	snprintf(dir, sizeof dir, "%s%s", cg->hier[0].mount, cg->path);
 	_cleanup_close_ int cg_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cg_fd < 0)

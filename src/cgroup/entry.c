@@ -14,7 +14,7 @@ int pk_cgroup_entry_open(const pk_cgroup_t *cg, pk_cgroup_entry_t *e, pk_err_t *
 	for (size_t i = 0; i < cg->n_hier; i++) {
 		if (cg->hier[i].v2)
 			continue;
-		char dir[PATH_MAX * 2], p[PATH_MAX * 2 + 8];
+		char dir[PK_CGROUP_DIR_MAX], p[PK_CGROUP_DIR_MAX + 8];
 		pk_cgroup_entry_dir(cg, &cg->hier[i], dir, sizeof dir);
 		snprintf(p, sizeof p, "%s/tasks", dir);
 		int fd = open(p, O_WRONLY | O_CLOEXEC);

@@ -10,7 +10,7 @@
 /* Is controller in the container's own cgroup.controllers of the v2 hierarchy h? */
 static bool v2_has(const pk_cgroup_t *cg, const pk_cg_hier_t *h, const char *controller)
 {
-	char p[PATH_MAX * 3];
+	char p[PK_CGROUP_FILE_MAX];
 	snprintf(p, sizeof p, "%s%s/cgroup.controllers", h->mount, cg->path);
 	_cleanup_free_ char *list = NULL;
 	pk_err_t ignored;
@@ -40,7 +40,7 @@ const pk_cg_hier_t *pk_cgroup_controller(const pk_cgroup_t *cg, const char *v1_n
 
 bool pk_cgroup_has_file(const pk_cgroup_t *cg, const pk_cg_hier_t *h, const char *file)
 {
-	char p[PATH_MAX * 3];
+	char p[PK_CGROUP_FILE_MAX];
 	snprintf(p, sizeof p, "%s%s/%s", h->mount, cg->path, file);
 	return access(p, F_OK) == 0;
 }

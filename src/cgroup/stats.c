@@ -12,7 +12,7 @@ static char *read_cg(const pk_cgroup_t *cg, const pk_cg_hier_t *h, const char *f
 {
 	if (!h)
 		return NULL;
-	char p[PATH_MAX * 3];
+	char p[PK_CGROUP_FILE_MAX];
 	snprintf(p, sizeof p, "%s%s/%s", h->mount, cg->path, file);
 	char *text = NULL;
 	pk_err_t ignored;

@@ -372,7 +372,7 @@ void pk_cgroup_systemd_stop(const pk_cgroup_t *cg)
 	const char *unit = systemd_scope(cg);
 	if (!unit)
 		return;
-	char killf[PATH_MAX * 3];
+	char killf[PK_CGROUP_FILE_MAX];
 	snprintf(killf, sizeof killf, "%s%s/cgroup.kill", cg->hier[0].mount, cg->path);
 	pk_err_t ignored;
 	if (access(killf, F_OK) == 0)

@@ -115,7 +115,7 @@ static int devices(const pk_cgroup_t *cg, const pk_resources_t *r, pk_err_t *err
 		int *fd = d->allow ? &allow : &deny;
 		const char *name = d->allow ? "devices.allow" : "devices.deny";
 		if (*fd < 0) {
-			char p[PATH_MAX * 3];
+			char p[PK_CGROUP_FILE_MAX];
 			snprintf(p, sizeof p, "%s%s/%s", h->mount, cg->path, name);
 			*fd = open(p, O_WRONLY | O_CLOEXEC);
 			if (*fd < 0)

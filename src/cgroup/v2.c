@@ -10,7 +10,7 @@
 
 static int put(const pk_cgroup_t *cg, const char *file, const char *value, const char *field, pk_err_t *err)
 {
-	char p[PATH_MAX * 2];
+	char p[PK_CGROUP_DIR_MAX];
 	snprintf(p, sizeof p, "%s%s/%s", cg->hier[0].mount, cg->path, file);
 	if (access(p, F_OK) < 0) {
 		char ctl[64];
