@@ -5,7 +5,9 @@
 #include "util/log.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <jansson.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #ifndef POCKET_VERSION
@@ -112,8 +114,19 @@ static void usage(FILE *out)
 		     "\n`pocket COMMAND --help` (or `pocket help COMMAND`) lists a command's flags.\n");
 }
 
+/* jansson seeds its hash tables (against collisions an attacker could force) from /dev/urandom on first use,
+ * three syscalls where getrandom is one. */
+static void seed_json(void)
+{
+	size_t seed = 0;
+	if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed)
+		seed = 0; /* jansson then reads /dev/urandom itself */
+	json_object_seed(seed);
+}
+
 int main(int argc, char **argv)
 {
+	seed_json();
 	main_opts_t m = {.g.root = getuid() == 0 ? "/run/pocket" : NULL};
 	pk_err_t err = {0};
 	int first = pk_args_parse(argc - 1, argv + 1, global_opts, sizeof global_opts / sizeof global_opts[0],
