@@ -3,6 +3,7 @@
 #include "kernel/inroot.h"
 #include "kernel/mount_options.h"
 #include "util/cleanup.h"
+#include "util/fallback.h"
 #include "util/log.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -22,10 +23,18 @@ int pk_mount_at_fd(const char *source, int target_fd, const char *type, unsigned
 	return mount(source, target, type, flags, data);
 }
 
+/* mount_setattr, unless --debug-fallback=mount-setattr makes it the kernel before 5.12 that has none. */
+static int set_attr(int fd, unsigned flags, struct mount_attr *attr)
+{
+	if (pk_fallback_forced(PK_FALLBACK_MOUNT_SETATTR))
+		return errno = ENOSYS, -1;
+	return (int)syscall(SYS_mount_setattr, fd, "", flags, attr, sizeof *attr);
+}
+
 int pk_mount_readonly(int fd)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
-	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) == 0)
+	if (set_attr(fd, AT_EMPTY_PATH, &attr) == 0)
 		return 0;
 	if (errno != ENOSYS)
 		return -1;
@@ -42,7 +51,7 @@ int pk_mount_bind_fd(int src, int target, bool recursive, bool readonly)
 	if (tree < 0)
 		return -1;
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
-	bool ro_done = readonly && syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | rec, &attr, sizeof attr) == 0;
+	bool ro_done = readonly && set_attr(tree, AT_EMPTY_PATH | rec, &attr) == 0;
 	if (readonly && !ro_done && errno != ENOSYS)
 		return -1;
 	if (syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)

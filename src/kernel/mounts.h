@@ -20,7 +20,8 @@ unsigned long pk_mount_locked_flags(int fd);
 /* mount(2) on an fd: the target is /proc/self/fd/N, which the kernel resolves to the object itself. */
 int pk_mount_at_fd(const char *source, int target_fd, const char *type, unsigned long flags, const char *data);
 /* With the new mount API, which needs no /proc (the steps after pivot_root run in a container that may have
- * none), falling back to mount(2) through /proc/self/fd where the kernel lacks it:
+ * none), falling back to mount(2) through /proc/self/fd where the kernel lacks mount_setattr (before 5.12;
+ * those steps then need a /proc in the container):
  *   pk_mount_bind_fd:  bind what src is (recursively: with its submounts) over target, read-only if asked;
  *   pk_mount_readonly: make the mount at fd read-only, keeping its other flags. */
 int pk_mount_bind_fd(int src, int target, bool recursive, bool readonly);

@@ -12,7 +12,7 @@ int pk_fallback_set(const char *list, pk_err_t *err)
 		const char *name;
 		enum pk_fallback f;
 	} names[] = {{"openat2", PK_FALLBACK_OPENAT2}, {"clone-into-cgroup", PK_FALLBACK_CLONE_INTO_CGROUP},
-		     {"cgroup-tasks", PK_FALLBACK_CGROUP_TASKS}};
+		     {"cgroup-tasks", PK_FALLBACK_CGROUP_TASKS}, {"mount-setattr", PK_FALLBACK_MOUNT_SETATTR}};
 	char buf[256];
 	snprintf(buf, sizeof buf, "%s", list);
 	char *save, *tok;
@@ -26,7 +26,7 @@ int pk_fallback_set(const char *list, pk_err_t *err)
 				found = true;
 			}
 		if (!found)
-			return pk_fail(err, "--debug-fallback: unknown fast path \"%s\" (openat2, clone-into-cgroup, cgroup-tasks, all)", tok);
+			return pk_fail(err, "--debug-fallback: unknown fast path \"%s\" (openat2, clone-into-cgroup, cgroup-tasks, mount-setattr, all)", tok);
 	}
 	return 0;
 }
