@@ -9,15 +9,20 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* The kernel's last capability, read once per process: it cannot change while we run, and the container's
+ * init, forked after the runtime asked, has the answer in its copy of our memory. */
 static int last_cap(void)
 {
+	static int known = -1;
+	if (known >= 0)
+		return known;
 	pk_err_t ignored;
 	char *text = NULL;
 	int last = CAP_LAST_CAP;
 	if (pk_read_file("/proc/sys/kernel/cap_last_cap", &text, NULL, &ignored) == 0)
 		last = atoi(text);
 	free(text);
-	return last;
+	return known = last;
 }
 
 void pk_caps_drop_unknown_to_kernel(pk_caps_t *caps)

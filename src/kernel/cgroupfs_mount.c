@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define HOST_CGROUP_ROOT "/sys/fs/cgroup"
@@ -34,12 +35,19 @@ static int own_cgroup(const char *controllers, char *out, size_t size)
 	return -1;
 }
 
-static int mount_one(int rootfd, const char *dest, const char *sub, const char *fstype, const char *ctl,
+/* in: the fresh tmpfs the v1 hierarchies go on (nothing of the image's is there: the host's name of a
+ * hierarchy is made in it directly), or -1 for the destination itself (pure v2). */
+static int mount_one(int rootfd, int in, const char *dest, const char *sub, const char *fstype, const char *ctl,
 		     bool cgroupns, unsigned long flags, pk_err_t *err)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", dest, sub);
-	_cleanup_close_ int dst = pk_inroot_mkdir_p(rootfd, path, 0755, err);
+	_cleanup_close_ int dst = -1;
+	if (in < 0)
+		dst = pk_inroot_mkdir_p(rootfd, path, 0755, err);
+	else if ((mkdirat(in, sub, 0755) < 0 && errno != EEXIST) ||
+		 (dst = openat(in, sub, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		pk_fail_errno(err, errno, "%s", path);
 	if (dst < 0)
 		return pk_err_wrap(err, "mount %s", path);
 	bool v2 = !strcmp(fstype, "cgroup2");
@@ -87,27 +95,29 @@ int pk_cgroupfs_mount(int rootfd, const pk_mount_t *m, const pk_mount_opts_t *o,
 	size_t n;
 	if (pk_cgroup_host_mounts(&mounts, &n, err) < 0)
 		return pk_err_wrap(err, "mount %s", m->destination);
-	bool tmpfs_done = false;
+	_cleanup_close_ int tmpfs = -1; /* the tmpfs for the v1 hierarchies, once mounted */
 	for (size_t i = 0; i < n; i++) {
 		const char *mp = mounts[i].path, *fstype = mounts[i].v2 ? "cgroup2" : "cgroup";
 		if (!strcmp(mp, HOST_CGROUP_ROOT)) {
 			/* pure v2: one mount, the container's own subtree */
-			return mount_one(rootfd, m->destination, "", fstype, "", cgroupns, flags, err);
+			return mount_one(rootfd, -1, m->destination, "", fstype, "", cgroupns, flags, err);
 		}
 		/* On a hybrid host the v1 hierarchies are the container's view, as runc gives it; the bare
 		 * cgroup2 mount beside them holds no controller a container could use. */
 		if (!strcmp(fstype, "cgroup2"))
 			continue;
-		if (!tmpfs_done) {
+		if (tmpfs < 0) {
 			_cleanup_close_ int dst = pk_inroot_mkdir_p(rootfd, m->destination, 0755, err);
 			if (dst < 0)
 				return pk_err_wrap(err, "mount %s", m->destination);
 			if (pk_mount_at_fd("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
 				return pk_fail_errno(err, errno, "mount %s (tmpfs for cgroup v1)", m->destination);
-			tmpfs_done = true;
+			tmpfs = pk_inroot_open(rootfd, m->destination, O_PATH | O_DIRECTORY, err);
+			if (tmpfs < 0)
+				return pk_err_wrap(err, "mount %s", m->destination);
 		}
-		if (mount_one(rootfd, m->destination, mp + sizeof HOST_CGROUP_ROOT, fstype, mounts[i].options, cgroupns, flags,
-			      err) < 0)
+		if (mount_one(rootfd, tmpfs, m->destination, mp + sizeof HOST_CGROUP_ROOT, fstype, mounts[i].options,
+			      cgroupns, flags, err) < 0)
 			return -1;
 	}
 	/* The tmpfs holding the hierarchies stays writable, as runc leaves it; "ro" is each hierarchy's. */

@@ -54,10 +54,10 @@ static int bind_host_node(int parent, const char *name, const pk_device_t *d, pk
 	return 0;
 }
 
-static int create_device(int rootfd, const pk_device_t *d, bool in_userns, pk_err_t *err)
+static int create_device(int rootfd, pk_inroot_dircache_t *dirs, const pk_device_t *d, bool in_userns, pk_err_t *err)
 {
 	char name[NAME_MAX + 1];
-	_cleanup_close_ int parent = pk_inroot_parent(rootfd, d->path, true, name, sizeof name, err);
+	int parent = pk_inroot_parent_cached(dirs, rootfd, d->path, name, sizeof name, err);
 	if (parent < 0)
 		return pk_err_wrap(err, "device %s", d->path);
 	mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
@@ -80,21 +80,24 @@ static int create_device(int rootfd, const pk_device_t *d, bool in_userns, pk_er
 	return 0;
 }
 
+static void dircache_release(pk_inroot_dircache_t *c) { pk_inroot_dircache_release(c); }
+
 int pk_devices_create(int rootfd, const pk_spec_t *spec, bool in_userns, pk_err_t *err)
 {
+	__attribute__((cleanup(dircache_release))) pk_inroot_dircache_t dirs = PK_INROOT_DIRCACHE_INIT;
 	for (size_t i = 0; i < PK_ARRAY_SIZE(default_devices); i++) {
 		bool overridden = false;
 		for (size_t j = 0; j < spec->n_devices; j++)
 			overridden |= !strcmp(spec->devices[j].path, default_devices[i].path);
-		if (!overridden && create_device(rootfd, &default_devices[i], in_userns, err) < 0)
+		if (!overridden && create_device(rootfd, &dirs, &default_devices[i], in_userns, err) < 0)
 			return -1;
 	}
 	for (size_t j = 0; j < spec->n_devices; j++)
-		if (create_device(rootfd, &spec->devices[j], in_userns, err) < 0)
+		if (create_device(rootfd, &dirs, &spec->devices[j], in_userns, err) < 0)
 			return -1;
 	for (size_t i = 0; i < PK_ARRAY_SIZE(default_links); i++) {
 		char name[NAME_MAX + 1];
-		_cleanup_close_ int parent = pk_inroot_parent(rootfd, default_links[i].path, true, name, sizeof name, err);
+		int parent = pk_inroot_parent_cached(&dirs, rootfd, default_links[i].path, name, sizeof name, err);
 		if (parent < 0)
 			return -1;
 		if (!strcmp(name, "ptmx"))

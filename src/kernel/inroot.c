@@ -116,10 +116,10 @@ int pk_inroot_open(int rootfd, const char *path, int flags, pk_err_t *err)
 	return walk_open(rootfd, path, flags, err);
 }
 
-int pk_inroot_parent(int rootfd, const char *path, bool create, char *name, size_t name_size, pk_err_t *err)
+/* "a/b/c" into "a/b/" (into dir) and "c" (into name); "c" alone into "." and "c". */
+static int split_path(const char *path, char dir[PATH_MAX], char *name, size_t name_size, pk_err_t *err)
 {
-	char dir[PATH_MAX];
-	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+	if (snprintf(dir, PATH_MAX, "%s", path) >= PATH_MAX)
 		return pk_fail_errno(err, ENAMETOOLONG, "%s", path);
 	size_t l = strlen(dir);
 	while (l > 1 && dir[l - 1] == '/')
@@ -134,9 +134,41 @@ int pk_inroot_parent(int rootfd, const char *path, bool create, char *name, size
 		slash[1] = '\0';
 	else
 		strcpy(dir, ".");
+	return 0;
+}
+
+int pk_inroot_parent(int rootfd, const char *path, bool create, char *name, size_t name_size, pk_err_t *err)
+{
+	char dir[PATH_MAX];
+	if (split_path(path, dir, name, name_size, err) < 0)
+		return -1;
 	if (create)
 		return pk_inroot_mkdir_p(rootfd, dir, 0755, err);
 	return pk_inroot_open(rootfd, dir, O_PATH | O_DIRECTORY, err);
+}
+
+int pk_inroot_parent_cached(pk_inroot_dircache_t *c, int rootfd, const char *path, char *name, size_t name_size,
+			    pk_err_t *err)
+{
+	char dir[PATH_MAX];
+	if (split_path(path, dir, name, name_size, err) < 0)
+		return -1;
+	if (c->fd >= 0 && !strcmp(c->dir, dir))
+		return c->fd;
+	int fd = pk_inroot_mkdir_p(rootfd, dir, 0755, err);
+	if (fd < 0)
+		return -1;
+	pk_inroot_dircache_release(c);
+	c->fd = fd;
+	memcpy(c->dir, dir, sizeof c->dir);
+	return fd;
+}
+
+void pk_inroot_dircache_release(pk_inroot_dircache_t *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
 }
 
 int pk_inroot_mkdir_p(int rootfd, const char *path, mode_t mode, pk_err_t *err)

@@ -16,3 +16,14 @@ int pk_inroot_mkdir_p(int rootfd, const char *path, mode_t mode, pk_err_t *err);
 int pk_inroot_mktarget(int rootfd, const char *path, bool file, pk_err_t *err);
 /* Split "a/b/c" into its parent fd (inside root, created when `create`) and last component. */
 int pk_inroot_parent(int rootfd, const char *path, bool create, char *name, size_t name_size, pk_err_t *err);
+
+/* Many files made in few directories (the devices and links of /dev): each directory is resolved (and made)
+ * once. The fd pk_inroot_parent_cached returns is the cache's: not to be closed. */
+typedef struct pk_inroot_dircache {
+	char dir[4096];
+	int fd;
+} pk_inroot_dircache_t;
+#define PK_INROOT_DIRCACHE_INIT ((pk_inroot_dircache_t){.fd = -1})
+int pk_inroot_parent_cached(pk_inroot_dircache_t *c, int rootfd, const char *path, char *name, size_t name_size,
+			    pk_err_t *err);
+void pk_inroot_dircache_release(pk_inroot_dircache_t *c);
