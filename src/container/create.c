@@ -1,7 +1,8 @@
 /* `create`: the runtime's side. It does the work that needs the host's view (reading the bundle, opening
- * namespace paths, the state directory, user mappings, createRuntime hooks) and clone3s the container's
- * init with every namespace it can create at once. On any failure the init is killed and the state
- * directory removed, so a refused create leaves nothing behind. */
+ * namespace paths, the state directory, cgroups, user mappings, createRuntime hooks) and clone3s the
+ * container's init, which makes the dearest namespaces itself while the runtime finishes the cgroups
+ * (container/sync.h). On any failure the init is killed and the state directory and cgroups removed, so a
+ * refused create leaves nothing behind. */
 #include "container/container.h"
 #include "cgroup/cgroup.h"
 #include "container/sync.h"
@@ -39,7 +40,8 @@
 
 /* The child starts with a copy of our memory (the parsed spec included) and runs pk_init_main().
  * CLONE_NEWTIME and CLONE_NEWCGROUP are left to the child: time offsets can only be written before a process
- * enters the namespace, and the cgroup namespace's root is the cgroup the child is in when it unshares. */
+ * enters the namespace, and the cgroup namespace's root is the cgroup the child is in when it unshares. (So
+ * are the network and mount namespaces, when do_create leaves them out of flags: see there.) */
 static pid_t spawn_init(pk_init_ctx_t *ctx, int flags, int cgroup_fd, bool *into_cgroup, int *pidfd, pk_err_t *err)
 {
 	pid_t pid = pk_spawn((uint64_t)(flags & ~(CLONE_NEWTIME | CLONE_NEWCGROUP)), cgroup_fd, pidfd, into_cgroup, err);
