@@ -109,6 +109,16 @@ static int enter_cgroups(void *arg, pk_err_t *err)
 	return 0;
 }
 
+/* The dear namespaces first, while the runtime makes our cgroups (container/sync.h): the mount namespace, and
+ * the network one unless clone3 made it (container/create.c). */
+static int unshare_early(const pk_init_ctx_t *c, pk_err_t *err)
+{
+	if (!c->early_unshare || unshare(c->early_unshare) == 0)
+		return 0;
+	return pk_fail_errno(err, errno, "create the container's %s",
+			     c->early_unshare & CLONE_NEWNET ? "network and mount namespaces" : "mount namespace");
+}
+
 static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 {
 	const pk_spec_t *s = c->spec;
@@ -225,12 +235,7 @@ void pk_init_main(pk_init_ctx_t *c)
 	for (size_t i = 0; i < PK_ARRAY_SIZE(c->runtime_fds); i++)
 		if (c->runtime_fds[i] >= 0)
 			close(c->runtime_fds[i]);
-	/* The dear namespaces first, while the runtime makes our cgroups (container/sync.h). */
-	if ((c->early_unshare && unshare(c->early_unshare) < 0 &&
-	     pk_fail_errno(&err, errno, "create the %s namespace%s",
-			   c->early_unshare & CLONE_NEWNET ? "network" : "mount",
-			   (c->early_unshare & CLONE_NEWNET) && (c->early_unshare & CLONE_NEWNS) ? " and the mount" : "") < 0) ||
-	    setup(c, exe, &err) < 0) {
+	if (unshare_early(c, &err) < 0 || setup(c, exe, &err) < 0) {
 		pk_err_t ignored;
 		pk_sync_send(c->sync_fd, PK_SYNC_ERROR, err.errnum, err.msg, &ignored);
 		_exit(1);
