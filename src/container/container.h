@@ -78,6 +78,7 @@ typedef struct pk_init_ctx {
 	int runtime_fds[2]; /* the runtime's own (state dir and its lock): closed by the init at once */
 	int early_unshare;  /* CLONE_NEWNET/CLONE_NEWNS: unshared first thing (clone3 made the others) */
 	bool runtime_hooks; /* the runtime has work once our namespaces exist: hooks, a network helper */
+	bool send_ns;       /* with SYNC_RUN_HOOKS: our network namespace, and our user namespace if any */
 	bool in_cgroups;    /* the init has entered its cgroups (and made its cgroup namespace) */
 } pk_init_ctx_t;
 

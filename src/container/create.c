@@ -271,9 +271,7 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		clone_flags = 0;
 		ctx_unshare_flags = flags;
 	} else {
-		/* A network helper needs the network namespace open before the init turns non-dumpable, which
-		 * an unprivileged runtime could no longer open: clone3 makes it then. */
-		early_unshare = flags & (net.mode == PK_USERNET_NONE ? CLONE_NEWNET | CLONE_NEWNS : CLONE_NEWNS);
+		early_unshare = flags & (CLONE_NEWNET | CLONE_NEWNS);
 		clone_flags &= ~early_unshare;
 	}
 	/* Room for the idmapped trees the init receives (our copy is unused; the child's is filled). */
@@ -297,6 +295,7 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 			     .early_unshare = early_unshare,
 			     .runtime_hooks = net.mode != PK_USERNET_NONE || spec->hooks[PK_HOOK_PRESTART].n ||
 					      spec->hooks[PK_HOOK_CREATE_RUNTIME].n,
+			     .send_ns = net.mode != PK_USERNET_NONE,
 			     .no_pivot = o->no_pivot,
 			     .seccomp = &j->seccomp,
 			     .console_fd = j->console_fd,
@@ -320,11 +319,6 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		return -1;
 	}
 	st.pid = j->pid;
-	/* Its namespaces while they can still be opened (net/usernet.h); when the init unshares them itself
-	 * (next to a joined user namespace), only once it has. */
-	if (net.mode != PK_USERNET_NONE && (clone_flags & CLONE_NEWNET) &&
-	    pk_usernet_open_ns(j->pid, spec->ns[PK_NS_USER].present, &j->netns_fd, &j->userns_fd, err) < 0)
-		return -1;
 
 	if (ctx.new_userns && pk_userns_write_maps(j->pid, spec, err) < 0)
 		return -1;
@@ -368,14 +362,25 @@ static int do_create(create_job_t *j, pk_spec_t *spec, pk_err_t *err)
 		pk_sync_send(sync_fd, PK_SYNC_ERROR, err->errnum, err->msg, &ignored);
 		return -1;
 	}
-	if (ctx.runtime_hooks && pk_sync_expect(sync_fd, PK_SYNC_RUN_HOOKS, NULL, err) < 0)
+	/* With a network helper, the init sends its network (and user) namespace along: an unprivileged runtime
+	 * may not open the /proc files of an init that has turned non-dumpable. */
+	int ns[2] = {-1, -1};
+	size_t n_ns = 0;
+	if (ctx.runtime_hooks &&
+	    pk_sync_expect_fds(sync_fd, PK_SYNC_RUN_HOOKS, NULL, ns, ctx.send_ns ? 2 : 0, &n_ns, err) < 0)
 		return -1;
+	j->netns_fd = ns[0];
+	j->userns_fd = ns[1];
 	/* Every namespace is made: the network helper starts, and is recorded before anything else can fail,
 	 * so that the hooks already see the container's network. */
 	if (net.mode != PK_USERNET_NONE) {
-		if ((j->netns_fd < 0 &&
-		     pk_usernet_open_ns(j->pid, spec->ns[PK_NS_USER].present, &j->netns_fd, &j->userns_fd, err) < 0) ||
-		    pk_usernet_start(&net, j->netns_fd, j->userns_fd, j->statedir_fd, &j->net, err) < 0) {
+		if ((j->netns_fd < 0 || (spec->ns[PK_NS_USER].present && j->userns_fd < 0)) &&
+		    pk_fail(err, "%s: the container's init sent no namespaces", PK_USERNET_ANNOTATION) < 0) {
+			pk_err_t ignored;
+			pk_sync_send(sync_fd, PK_SYNC_ERROR, err->errnum, err->msg, &ignored);
+			return -1;
+		}
+		if (pk_usernet_start(&net, j->netns_fd, j->userns_fd, j->statedir_fd, &j->net, err) < 0) {
 			pk_err_t ignored;
 			pk_sync_send(sync_fd, PK_SYNC_ERROR, err->errnum, err->msg, &ignored);
 			return -1;

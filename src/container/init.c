@@ -119,6 +119,28 @@ static int unshare_early(const pk_init_ctx_t *c, pk_err_t *err)
 			     c->early_unshare & CLONE_NEWNET ? "network and mount namespaces" : "mount namespace");
 }
 
+/* SYNC_RUN_HOOKS, with our network and user namespaces for the runtime's network helper when it has one
+ * (/proc is still the host's here, and a process may always open its own namespaces). */
+static int send_run_hooks(const pk_init_ctx_t *c, pk_err_t *err)
+{
+	static const char *const paths[] = {"/proc/self/ns/net", "/proc/self/ns/user"};
+	int fds[2] = {-1, -1};
+	size_t n = 0;
+	int rc = 0;
+	for (size_t i = 0; c->send_ns && i < (c->spec->ns[PK_NS_USER].present ? 2 : 1); i++) {
+		if ((fds[n] = open(paths[i], O_RDONLY | O_CLOEXEC)) < 0) {
+			rc = pk_fail_errno(err, errno, "%s", paths[i]);
+			break;
+		}
+		n++;
+	}
+	if (rc == 0)
+		rc = pk_sync_send_fds(c->sync_fd, PK_SYNC_RUN_HOOKS, 0, fds, n, err);
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+	return rc;
+}
+
 static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 {
 	const pk_spec_t *s = c->spec;
@@ -188,8 +210,7 @@ static int setup(pk_init_ctx_t *c, char exe[PATH_MAX], pk_err_t *err)
 		goto fail;
 	/* prestart and createRuntime run in the runtime's namespaces, as does a network helper's start: the
 	 * runtime does that now, when there is any. */
-	if (c->runtime_hooks && (pk_sync_send(c->sync_fd, PK_SYNC_RUN_HOOKS, 0, NULL, err) < 0 ||
-				 pk_sync_expect(c->sync_fd, PK_SYNC_HOOKS_DONE, NULL, err) < 0))
+	if (c->runtime_hooks && (send_run_hooks(c, err) < 0 || pk_sync_expect(c->sync_fd, PK_SYNC_HOOKS_DONE, NULL, err) < 0))
 		goto fail;
 	if (s->hooks[PK_HOOK_CREATE_CONTAINER].n) {
 		_cleanup_free_ char *state = hook_state(c, c->host_pid, PK_STATUS_CREATING);

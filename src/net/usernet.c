@@ -47,29 +47,6 @@ static const char *helper_name(pk_usernet_mode_t mode)
 	return mode == PK_USERNET_PASTA ? "pasta" : "slirp4netns";
 }
 
-int pk_usernet_open_ns(pid_t pid, bool has_userns, int *netns_fd, int *userns_fd, pk_err_t *err)
-{
-	char path[64];
-	*userns_fd = -1;
-	snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
-	*netns_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*netns_fd < 0)
-		return pk_fail_errno(err, errno, "%s: open the container's network namespace %s",
-				     PK_USERNET_ANNOTATION, path);
-	if (!has_userns)
-		return 0;
-	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
-	*userns_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*userns_fd < 0) {
-		int e = errno;
-		close(*netns_fd);
-		*netns_fd = -1;
-		return pk_fail_errno(err, e, "%s: open the container's user namespace %s", PK_USERNET_ANNOTATION,
-				     path);
-	}
-	return 0;
-}
-
 /* The runtime may have joined the container's pid namespace for the init it spawned (a config that names
  * one by path): the helper must be in ours, where the pid we record means the same process. */
 static int own_pid_namespace_for_children(pk_err_t *err)

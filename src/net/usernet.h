@@ -42,10 +42,6 @@ typedef struct pk_usernet {
 /* Read the annotations of spec into cfg, strictly: a bad value is a one-line error naming the annotation.
  * A helper needs a new network namespace (not the host's, not one joined by path). */
 int pk_usernet_config(const pk_spec_t *spec, pk_usernet_cfg_t *cfg, pk_err_t *err);
-/* Open the network namespace of process pid and, when has_userns, its user namespace (*userns_fd = -1
- * otherwise). The runtime does it while it still may: its init turns non-dumpable before the helper starts,
- * and an unprivileged helper could no longer open them by /proc/<pid>/ns. */
-int pk_usernet_open_ns(pid_t pid, bool has_userns, int *netns_fd, int *userns_fd, pk_err_t *err);
 /* Start the helper for the namespaces given by fd and wait until it is ready (ports bound, interface up).
  * statedir_fd is the container's state directory: the helper's log, pid file and API socket live there.
  * On failure nothing is left running and the error carries the helper's own last message. */

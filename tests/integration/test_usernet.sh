@@ -138,6 +138,34 @@ usernet_rootless_scenario() {
 scenario_rootless_pasta() { usernet_rootless_scenario pasta; }
 scenario_rootless_slirp4netns() { usernet_rootless_scenario slirp4netns; }
 test_usernet_rootless_pasta_serves_through_a_host_loopback_port() { private_net scenario_rootless_pasta; }
+
+# A rootless container that joins a user namespace by path (one the user made) and makes its network
+# namespace there: the runtime, unprivileged, gets the namespaces from the init for the helper, since it
+# may not open the /proc files of an init that has turned non-dumpable.
+scenario_rootless_joined_userns() {
+	local b holder
+	rootless_setup
+	# Not through as_user, a function: $! would be the subshell that runs it.
+	setpriv --reuid="$RL_UID" --regid="$RL_GID" --clear-groups --reset-env -- unshare -U --map-root-user sleep 300 &
+	holder=$!
+	on_exit "kill $holder"
+	# Until it runs sleep in its namespace, and the user may open it (mid-exec, the kernel refuses).
+	for _ in $(seq 50); do
+		[ "$(as_user readlink /proc/$holder/ns/user 2>/dev/null)" = "$(readlink /proc/$holder/ns/user)" ] &&
+			[ "$(cat /proc/$holder/comm)" = sleep ] &&
+			[ "$(readlink /proc/$holder/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break
+		sleep 0.1
+	done
+	b=$(rl_bundle b ".process.args = [\"sh\", \"-c\", $(jq -n --arg s "$SERVE" '$s')] |
+		.annotations = {\"run.pocket.network\": \"pasta\", \"run.pocket.network.ports\": \"8080:80,8081:81,5353:53/udp\"} |
+		.linux.namespaces = [.linux.namespaces[] | if .type == \"user\" then {type: \"user\", path: \"/proc/$holder/ns/user\"} else . end] |
+		.linux.namespaces += [{\"type\": \"network\"}] | del(.linux.uidMappings, .linux.gidMappings)")
+	as_user "$POCKET" run --detach --bundle "$b" c1 || fail "rootless run in a joined user namespace with pasta"
+	assert_eq "$(readlink /proc/$holder/ns/user)" \
+		"$(readlink "/proc/$(jq -r .pid "/tmp/pocket-$RL_UID/c1/state.json")/ns/user")" "the init's user namespace"
+	check_forwarding "as_user $POCKET" "/tmp/pocket-$RL_UID/c1"
+}
+test_usernet_rootless_joined_userns_pasta_serves() { private_net scenario_rootless_joined_userns; }
 test_usernet_rootless_slirp4netns_serves_through_a_host_loopback_port() { private_net scenario_rootless_slirp4netns; }
 
 # A helper that fails half way (its host port is taken) fails create: one line with the helper's reason,
