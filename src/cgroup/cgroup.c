@@ -183,6 +183,14 @@ static int mkdir_levels(const pk_cgroup_t *cg, const pk_cg_hier_t *h, pk_err_t *
 	char dir[PK_CGROUP_DIR_MAX];
 	size_t base = (size_t)snprintf(dir, sizeof dir, "%s", h->mount);
 	snprintf(dir + base, sizeof dir - base, "%s", cg->path);
+	/* A v1 hierarchy without cpuset needs nothing of the levels above: the container's own first, and the
+	 * walk from the top only when its parent is missing. (v2 and cpuset fix up every level on the way.) */
+	if (!h->v2 && !strstr(h->controllers, "cpuset")) {
+		if (mkdir(dir, 0755) == 0 || errno == EEXIST)
+			return 0;
+		if (errno != ENOENT)
+			return pk_fail_errno(err, errno, "cgroup %s", dir);
+	}
 	for (char *p = dir + base + 1;; p++) {
 		if (*p != '/' && *p)
 			continue;

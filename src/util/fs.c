@@ -122,6 +122,9 @@ int pk_mkdir_p(const char *path, mode_t mode, pk_err_t *err)
 	char buf[PATH_MAX];
 	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
 		return pk_fail(err, "%s: path too long", path);
+	/* Usually all there but the last level, or all of it: one call. */
+	if (mkdir(buf, mode) == 0 || errno == EEXIST)
+		return 0;
 	for (char *p = buf + 1;; p++) {
 		if (*p == '/' || *p == '\0') {
 			char c = *p;
