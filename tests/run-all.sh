@@ -25,8 +25,8 @@ done
 echo "# integration"
 "$here/integration/run.sh" "$build/pocket" "$build/bundle" "$build/probe" | tee "$log"
 count "$log"
-# The fallbacks of the fast paths (openat2, CLONE_INTO_CGROUP), forced on this kernel, must pass the tests
-# that exercise them.
+# The fallbacks of the fast paths (openat2, CLONE_INTO_CGROUP, the v1 tasks entry, mount_setattr: see
+# src/util/fallback.h), forced on this kernel, must pass the tests that exercise them.
 echo "# integration, every fast path disabled (--debug-fallback=all)"
 POCKET_GLOBAL_FLAGS=--debug-fallback=all "$here/integration/run.sh" "$build/pocket" "$build/bundle" "$build/probe" \
 	"$here"/integration/test_escapes.sh "$here"/integration/test_rootfs.sh "$here"/integration/test_cgroups.sh | tee "$log"
