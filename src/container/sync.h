@@ -17,8 +17,9 @@
  *   SYNC_CGROUP + the v1 `tasks` fds -------->  move itself in, unshare its cgroup namespace; the rest
  *   (value: the init's pid as we see it)      of the mounts, devices
  *   [prestart or createRuntime hooks, or a network helper; both sides know from the config]
- *             <------------------------------ SYNC_RUN_HOOKS
- *   start the helper, run the hooks in the runtime's namespaces
+ *             <------------------------------ SYNC_RUN_HOOKS (+ its network and user namespaces when a
+ *   start the helper, run the hooks in the       network helper is to start: an unprivileged runtime may not
+ *   runtime's namespaces                         open them from /proc once the init is non-dumpable)
  *   SYNC_HOOKS_DONE ------------------------->
  *                                            createContainer hooks, pivot_root, masks, credentials
  *             <------------------------------ [terminal, no console socket] SYNC_TTY + pty master
